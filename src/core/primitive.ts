@@ -1,0 +1,81 @@
+// A primitive is a named operation plus its rules: eager impl, abstract eval, jvp, transpose, batch.
+// Transformations only ever call these rules; no transformation knows a primitive by name.
+import { ShapedArray } from "./aval.js";
+import type { DenseTensor } from "./dense.js";
+import type { Tensor } from "./tensor.js";
+
+/** A batch dimension: the axis of a value that vmap is mapping over, or null when unbatched. */
+export type BDim = number | null;
+
+/** Marks a linear input of an equation during transposition (its value is unknown). */
+export class UndefinedPrimal {
+  constructor(readonly aval: ShapedArray) {}
+}
+export type TransposeArg = Tensor | UndefinedPrimal;
+export function isUndefined(x: TransposeArg): x is UndefinedPrimal {
+  return x instanceof UndefinedPrimal;
+}
+
+export type Params = object;
+
+export interface Primitive<P extends Params = Params> {
+  readonly name: string;
+  abstractEval(avals: ShapedArray[], params: P): ShapedArray[];
+  impl(args: DenseTensor[], params: P, outAvals: ShapedArray[]): DenseTensor[];
+  /** Forward-mode rule; tangents are null where symbolically zero. */
+  jvp?(primals: Tensor[], tangents: (Tensor | null)[], params: P): [Tensor[], (Tensor | null)[]];
+  /** For primitives linear in some inputs: cotangents of the inputs given the outputs'. */
+  transpose?(cts: (Tensor | null)[], args: TransposeArg[], params: P): (Tensor | null)[];
+  batch?(args: Tensor[], dims: BDim[], params: P): [Tensor[], BDim[]];
+  /** Outputs carry no derivative (comparisons, argmax, integer ops). */
+  readonly nonDifferentiable?: boolean;
+  /** Custom rendering of params in printed IR. */
+  formatParams?(params: P): string;
+  /** Call-like primitives (custom derivatives) expand into their definition when staged into IR. */
+  inline?(args: Tensor[], params: P): Tensor[];
+}
+
+export interface SinglePrimitiveSpec<P extends Params> {
+  name: string;
+  abstractEval(avals: ShapedArray[], params: P): ShapedArray;
+  impl(args: DenseTensor[], params: P, outAval: ShapedArray): DenseTensor;
+  jvp?(primals: Tensor[], tangents: (Tensor | null)[], params: P): [Tensor, Tensor | null];
+  transpose?(ct: Tensor, args: TransposeArg[], params: P): (Tensor | null)[];
+  batch?(args: Tensor[], dims: BDim[], params: P): [Tensor, BDim];
+  nonDifferentiable?: boolean;
+  formatParams?(params: P): string;
+}
+
+export const registry = new Map<string, Primitive>();
+
+function register<P extends Params>(p: Primitive<P>): Primitive<P> {
+  if (registry.has(p.name)) throw new Error(`internal: primitive ${p.name} defined twice`);
+  registry.set(p.name, p as unknown as Primitive);
+  return p;
+}
+
+/** Define a primitive with one output (the common case). */
+export function definePrimitive<P extends Params = Record<string, never>>(s: SinglePrimitiveSpec<P>): Primitive<P> {
+  const { jvp, transpose, batch } = s;
+  return register<P>({
+    name: s.name,
+    nonDifferentiable: s.nonDifferentiable,
+    formatParams: s.formatParams,
+    abstractEval: (avals, p) => [s.abstractEval(avals, p)],
+    impl: (args, p, outAvals) => [s.impl(args, p, outAvals[0])],
+    jvp: jvp && ((primals, tangents, p) => {
+      const [y, dy] = jvp(primals, tangents, p);
+      return [[y], [dy]];
+    }),
+    transpose: transpose && ((cts, args, p) => (cts[0] === null ? args.map(() => null) : transpose(cts[0], args, p))),
+    batch: batch && ((args, dims, p) => {
+      const [y, d] = batch(args, dims, p);
+      return [[y], [d]];
+    }),
+  });
+}
+
+/** Define a primitive with several outputs (eigh, slogdet, custom calls). */
+export function defineMultiPrimitive<P extends Params>(p: Primitive<P>): Primitive<P> {
+  return register(p);
+}

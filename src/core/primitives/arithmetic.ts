@@ -1,0 +1,286 @@
+// Elementwise primitives. Each entry holds all of its rules: the kernel expression, the jvp,
+// and (for linear ops) the transpose. Batching is the shared elementwise rule.
+import { ShapedArray } from "../aval.js";
+import { DenseTensor, scalarDense } from "../dense.js";
+import { DType, isFloat } from "../dtype.js";
+import { bind1 } from "../interpreter.js";
+import { Primitive, isUndefined } from "../primitive.js";
+import { Tensor } from "../tensor.js";
+import { defineElementwise, unbroadcast } from "./elementwise.js";
+import { broadcastP } from "./structural.js";
+
+const FLOATS: DType[] = ["float64", "float32"];
+const NUMERIC: DType[] = ["float64", "float32", "int32"];
+
+export function scalarLike(v: number, dtype: DType): DenseTensor { return scalarDense(v, dtype); }
+
+/** Add two tangents/cotangents where either may be symbolically zero (null). */
+export function addTangents(a: Tensor | null, b: Tensor | null): Tensor | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return addP(a, b);
+}
+
+// ---- linear arithmetic -------------------------------------------------------------------
+
+export const add = defineElementwise({
+  name: "add",
+  accepts: NUMERIC,
+  expr: () => (a, b) => `${a} + ${b}`,
+  jvp: ([x, y], [dx, dy]) => [addP(x, y), addTangents(dx && broadcastLike(dx, x, y), dy && broadcastLike(dy, y, x))],
+  transpose: (ct, [x, y]) => [isUndefined(x) ? unbroadcast(ct, x) : null, isUndefined(y) ? unbroadcast(ct, y) : null],
+});
+
+export const sub = defineElementwise({
+  name: "sub",
+  accepts: NUMERIC,
+  expr: () => (a, b) => `${a} - ${b}`,
+  jvp: ([x, y], [dx, dy]) => [subP(x, y), addTangents(dx && broadcastLike(dx, x, y), dy && negP(broadcastLike(dy, y, x)))],
+  transpose: (ct, [x, y]) => [isUndefined(x) ? unbroadcast(ct, x) : null, isUndefined(y) ? unbroadcast(negP(ct), y) : null],
+});
+
+export const neg = defineElementwise({
+  name: "neg",
+  accepts: NUMERIC,
+  expr: () => (a) => `-${a}`,
+  jvp: ([x], [dx]) => [negP(x), negP(dx!)],
+  transpose: (ct) => [negP(ct)],
+});
+
+export const mul = defineElementwise({
+  name: "mul",
+  accepts: [...NUMERIC, "bool"],
+  expr: (d) => (d === "int32" ? (a, b) => `Math.imul(${a}, ${b})` : d === "bool" ? (a, b) => `${a} & ${b}` : (a, b) => `${a} * ${b}`),
+  jvp: ([x, y], [dx, dy]) => [mulP(x, y), addTangents(dx && mulP(dx, y), dy && mulP(x, dy))],
+  transpose: (ct, [x, y]) => [
+    isUndefined(x) ? unbroadcast(mulP(ct, y as Tensor), x) : null,
+    isUndefined(y) ? unbroadcast(mulP(x as Tensor, ct), y) : null,
+  ],
+});
+
+export const div = defineElementwise({
+  name: "div",
+  accepts: FLOATS,
+  expr: () => (a, b) => `${a} / ${b}`,
+  jvp: ([x, y], [dx, dy]) => {
+    const out = divP(x, y);
+    return [out, addTangents(dx && divP(dx, y), dy && negP(mulP(dy, divP(out, y))))];
+  },
+  transpose: (ct, [x, y]) => [isUndefined(x) ? unbroadcast(divP(ct, y as Tensor), x) : null, null],
+});
+
+// ---- nonlinear binary ----------------------------------------------------------------------
+
+export const pow = defineElementwise({
+  name: "pow",
+  accepts: NUMERIC,
+  expr: () => (a, b) => `Math.pow(${a}, ${b})`,
+  jvp: ([x, y], [dx, dy]) => {
+    const out = powP(x, y);
+    // d/dx: y·x^(y-1), written so that x = 0 with y ≥ 1 gives a finite result.
+    const dfx = dx && mulP(dx, mulP(y, powP(x, subP(y, scalarLike(1, y.dtype)))));
+    // d/dy: log(x)·x^y, taken as 0 where x = 0 (the limit for y > 0), as JAX does.
+    const zero = scalarLike(0, x.dtype);
+    const safeLog = dy && selectP(eqP(x, zero), broadcastP(zero, x.shape), logP(selectP(eqP(x, zero), broadcastP(scalarLike(1, x.dtype), x.shape), x)));
+    const dfy = dy && mulP(dy, mulP(safeLog!, out));
+    return [out, addTangents(dfx, dfy)];
+  },
+});
+
+export const maximum = defineElementwise({
+  name: "max",
+  accepts: NUMERIC,
+  expr: () => (a, b) => `(${a} > ${b} || ${a} !== ${a}) ? ${a} : ${b}`,
+  jvp: ([x, y], [dx, dy]) => [maxP(x, y), pickTangent(x, y, dx, dy, gtP(x, y))],
+});
+
+export const minimum = defineElementwise({
+  name: "min",
+  accepts: NUMERIC,
+  expr: () => (a, b) => `(${a} < ${b} || ${a} !== ${a}) ? ${a} : ${b}`,
+  jvp: ([x, y], [dx, dy]) => [minP(x, y), pickTangent(x, y, dx, dy, ltP(x, y))],
+});
+
+/** Tangent of max/min: the winner's tangent, split evenly on ties (as JAX does). */
+function pickTangent(x: Tensor, y: Tensor, dx: Tensor | null, dy: Tensor | null, xWins: Tensor): Tensor {
+  const d = x.dtype;
+  const tie = eqP(x, y);
+  const half = scalarLike(0.5, d);
+  const one = scalarLike(1, d);
+  const zero = scalarLike(0, d);
+  const wx = selectP(tie, half, selectP(xWins, one, zero));
+  const wy = subP(one, wx);
+  return addTangents(dx && mulP(dx, wx), dy && mulP(dy, wy))!;
+}
+
+export const atan2 = defineElementwise({
+  name: "atan2",
+  accepts: FLOATS,
+  expr: () => (a, b) => `Math.atan2(${a}, ${b})`,
+  jvp: ([y, x], [dy, dx]) => {
+    const r2 = addP(mulP(x, x), mulP(y, y));
+    return [atan2P(y, x), addTangents(dy && mulP(dy, divP(x, r2)), dx && negP(mulP(dx, divP(y, r2))))];
+  },
+});
+
+export const rem = defineElementwise({
+  name: "mod",
+  accepts: NUMERIC,
+  expr: (d) => (d === "int32" ? (a, b) => `lib.intFloorMod(${a}, ${b})` : (a, b) => `lib.floorMod(${a}, ${b})`),
+  // x mod y = x − floor(x/y)·y: derivative 1 in x and −floor(x/y) in y.
+  jvp: ([x, y], [dx, dy]) => [remP(x, y), addTangents(dx && broadcastLike(dx, x, y), dy && negP(mulP(dy, floorP(divP(x, y)))))],
+});
+
+// ---- unary math ----------------------------------------------------------------------------
+
+type UnaryDef = { name: string; fn: (a: string) => string; jvp: (x: Tensor, y: Tensor, dx: Tensor) => Tensor | null; accepts?: DType[] };
+
+function unary({ name, fn, jvp, accepts }: UnaryDef): Primitive<object> {
+  const prim: Primitive<object> = defineElementwise({
+    name,
+    accepts: accepts ?? FLOATS,
+    expr: () => fn,
+    jvp: ([x], [dx]) => { const y = bind1(prim, [x], {}); return [y, jvp(x, y, dx!)]; },
+  });
+  return prim;
+}
+const c = (v: number, like: Tensor): Tensor => scalarLike(v, like.dtype);
+
+export const exp = unary({ name: "exp", fn: (a) => `Math.exp(${a})`, jvp: (_x, y, dx) => mulP(dx, y) });
+export const expm1 = unary({ name: "expm1", fn: (a) => `Math.expm1(${a})`, jvp: (_x, y, dx) => mulP(dx, addP(y, c(1, y))) });
+export const log = unary({ name: "log", fn: (a) => `Math.log(${a})`, jvp: (x, _y, dx) => divP(dx, x) });
+export const log1p = unary({ name: "log1p", fn: (a) => `Math.log1p(${a})`, jvp: (x, _y, dx) => divP(dx, addP(x, c(1, x))) });
+export const sin = unary({ name: "sin", fn: (a) => `Math.sin(${a})`, jvp: (x, _y, dx) => mulP(dx, cosP(x)) });
+export const cos = unary({ name: "cos", fn: (a) => `Math.cos(${a})`, jvp: (x, _y, dx) => negP(mulP(dx, sinP(x))) });
+export const tan = unary({ name: "tan", fn: (a) => `Math.tan(${a})`, jvp: (_x, y, dx) => mulP(dx, addP(c(1, y), mulP(y, y))) });
+export const asin = unary({ name: "asin", fn: (a) => `Math.asin(${a})`, jvp: (x, _y, dx) => mulP(dx, rsqrtP(subP(c(1, x), mulP(x, x)))) });
+export const acos = unary({ name: "acos", fn: (a) => `Math.acos(${a})`, jvp: (x, _y, dx) => negP(mulP(dx, rsqrtP(subP(c(1, x), mulP(x, x))))) });
+export const atan = unary({ name: "atan", fn: (a) => `Math.atan(${a})`, jvp: (x, _y, dx) => divP(dx, addP(c(1, x), mulP(x, x))) });
+export const sinh = unary({ name: "sinh", fn: (a) => `Math.sinh(${a})`, jvp: (x, _y, dx) => mulP(dx, coshP(x)) });
+export const cosh = unary({ name: "cosh", fn: (a) => `Math.cosh(${a})`, jvp: (x, _y, dx) => mulP(dx, sinhP(x)) });
+export const tanh = unary({ name: "tanh", fn: (a) => `Math.tanh(${a})`, jvp: (_x, y, dx) => mulP(dx, subP(c(1, y), mulP(y, y))) });
+export const sqrt = unary({ name: "sqrt", fn: (a) => `Math.sqrt(${a})`, jvp: (_x, y, dx) => divP(dx, mulP(c(2, y), y)) });
+export const rsqrt = unary({ name: "rsqrt", fn: (a) => `1 / Math.sqrt(${a})`, jvp: (x, y, dx) => mulP(dx, mulP(c(-0.5, y), divP(y, x))) });
+export const erf = unary({
+  name: "erf",
+  fn: (a) => `lib.erf(${a})`,
+  jvp: (x, _y, dx) => mulP(dx, mulP(c(2 / Math.sqrt(Math.PI), x), expP(negP(mulP(x, x))))),
+});
+export const abs = unary({ name: "abs", accepts: NUMERIC, fn: (a) => `Math.abs(${a})`, jvp: (x, _y, dx) => mulP(dx, signP(x)) });
+export const sign = unary({ name: "sign", accepts: NUMERIC, fn: (a) => `(${a} > 0 ? 1 : ${a} < 0 ? -1 : ${a})`, jvp: () => null });
+export const floor = unary({ name: "floor", fn: (a) => `Math.floor(${a})`, jvp: () => null });
+export const ceil = unary({ name: "ceil", fn: (a) => `Math.ceil(${a})`, jvp: () => null });
+export const round = unary({ name: "round", fn: (a) => `lib.roundHalfEven(${a})`, jvp: () => null });
+
+// ---- comparisons and logic (no derivative) -------------------------------------------------
+
+function comparison(name: string, op: string) {
+  return defineElementwise({
+    name,
+    nonDifferentiable: true,
+    accepts: [...NUMERIC, "bool"],
+    outDType: () => "bool",
+    expr: () => (a, b) => `(${a} ${op} ${b}) ? 1 : 0`,
+  });
+}
+export const lt = comparison("lt", "<");
+export const le = comparison("le", "<=");
+export const gt = comparison("gt", ">");
+export const ge = comparison("ge", ">=");
+export const eq = comparison("eq", "===");
+export const ne = comparison("ne", "!==");
+
+function logical(name: string, fn: (a: string, b: string) => string) {
+  return defineElementwise({ name, nonDifferentiable: true, accepts: ["bool"], expr: () => fn });
+}
+export const and = logical("and", (a, b) => `${a} & ${b}`);
+export const or = logical("or", (a, b) => `${a} | ${b}`);
+export const xor = logical("xor", (a, b) => `${a} ^ ${b}`);
+export const not = defineElementwise({ name: "not", nonDifferentiable: true, accepts: ["bool"], expr: () => (a) => `${a} ^ 1` });
+export const isNan = defineElementwise({ name: "isnan", nonDifferentiable: true, accepts: FLOATS, outDType: () => "bool", expr: () => (a) => `(${a} !== ${a}) ? 1 : 0` });
+export const isFinite = defineElementwise({ name: "isfinite", nonDifferentiable: true, accepts: FLOATS, outDType: () => "bool", expr: () => (a) => `Number.isFinite(${a}) ? 1 : 0` });
+
+// ---- where and dtype conversion ------------------------------------------------------------
+
+/** select(cond, x, y): the one ternary elementwise op (np.where). x and y share a dtype. */
+export const select = defineElementwise({
+  name: "select",
+  dtypeRule: (name, [c, x, y]) => {
+    if (c !== "bool") throw new TypeError(`where: condition must have dtype bool, got ${c}`);
+    if (x !== y) throw new TypeError(`where: branch dtypes ${x} and ${y} differ (internal promotion missed them)`);
+    return x;
+  },
+  expr: () => (c, a, b) => `${c} ? ${a} : ${b}`,
+  jvp: ([cond, x, y], [, dx, dy]) => {
+    const out = selectP(cond, x, y);
+    if (dx === null && dy === null) return [out, null];
+    const z = zerosLikeP(out);
+    return [out, selectP(cond, dx ? broadcastP(dx, out.shape) : z, dy ? broadcastP(dy, out.shape) : z)];
+  },
+  transpose: (ct, [cond, x, y]) => {
+    const z = zerosLikeP(ct);
+    const c = cond as Tensor;
+    return [null, isUndefined(x) ? unbroadcast(selectP(c, ct, z), x) : null, isUndefined(y) ? unbroadcast(selectP(c, z, ct), y) : null];
+  },
+});
+
+
+// ---- binders used by rules everywhere ------------------------------------------------------
+
+function broadcastLike(t: Tensor, self: Tensor, other: Tensor): Tensor {
+  // add(x, y) broadcasts; a tangent of x alone must take the output's shape.
+  if (other.ndim <= self.ndim && other.shape.every((d, i) => d === 1 || d === self.shape[i + self.ndim - other.ndim])) return t;
+  const outShape = broadcastShapesOf(self.shape, other.shape);
+  return broadcastP(t, outShape);
+}
+function broadcastShapesOf(a: readonly number[], b: readonly number[]): number[] {
+  const n = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = a[i - n + a.length] ?? 1;
+    const y = b[i - n + b.length] ?? 1;
+    out.push(x === 1 ? y : x);
+  }
+  return out;
+}
+
+export const addP = (x: Tensor, y: Tensor): Tensor => bind1(add, [x, y], {});
+export const subP = (x: Tensor, y: Tensor): Tensor => bind1(sub, [x, y], {});
+export const mulP = (x: Tensor, y: Tensor): Tensor => bind1(mul, [x, y], {});
+export const divP = (x: Tensor, y: Tensor): Tensor => bind1(div, [x, y], {});
+export const negP = (x: Tensor): Tensor => bind1(neg, [x], {});
+export const powP = (x: Tensor, y: Tensor): Tensor => bind1(pow, [x, y], {});
+export const maxP = (x: Tensor, y: Tensor): Tensor => bind1(maximum, [x, y], {});
+export const minP = (x: Tensor, y: Tensor): Tensor => bind1(minimum, [x, y], {});
+export const atan2P = (x: Tensor, y: Tensor): Tensor => bind1(atan2, [x, y], {});
+export const remP = (x: Tensor, y: Tensor): Tensor => bind1(rem, [x, y], {});
+export const expP = (x: Tensor): Tensor => bind1(exp, [x], {});
+export const logP = (x: Tensor): Tensor => bind1(log, [x], {});
+export const sinP = (x: Tensor): Tensor => bind1(sin, [x], {});
+export const cosP = (x: Tensor): Tensor => bind1(cos, [x], {});
+export const sinhP = (x: Tensor): Tensor => bind1(sinh, [x], {});
+export const coshP = (x: Tensor): Tensor => bind1(cosh, [x], {});
+export const sqrtP = (x: Tensor): Tensor => bind1(sqrt, [x], {});
+export const rsqrtP = (x: Tensor): Tensor => bind1(rsqrt, [x], {});
+export const signP = (x: Tensor): Tensor => bind1(sign, [x], {});
+export const floorP = (x: Tensor): Tensor => bind1(floor, [x], {});
+export const eqP = (x: Tensor, y: Tensor): Tensor => bind1(eq, [x, y], {});
+export const gtP = (x: Tensor, y: Tensor): Tensor => bind1(gt, [x, y], {});
+export const ltP = (x: Tensor, y: Tensor): Tensor => bind1(lt, [x, y], {});
+export function selectP(cond: Tensor, x: Tensor, y: Tensor): Tensor {
+  if (cond.dtype !== "bool") throw new TypeError(`where: condition must be bool, got ${cond.dtype}`);
+  return bind1(select, [cond, x, y], {});
+}
+export function zerosLikeP(x: Tensor): Tensor {
+  return broadcastP(scalarDense(0, x.dtype), x.shape);
+}
+export function zerosOfAval(aval: ShapedArray): Tensor {
+  return broadcastP(scalarDense(0, aval.dtype), aval.shape);
+}
+export function eyeBool(n: number): DenseTensor {
+  const buf = new Uint8Array(n * n);
+  for (let i = 0; i < n; i++) buf[i * n + i] = 1;
+  return new DenseTensor(buf, [n, n], "bool");
+}
+export { convertP } from "./convert.js";
+export function isFloatTensor(x: Tensor): boolean { return isFloat(x.dtype); }
