@@ -3,7 +3,7 @@
 // float32 variants.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { np, grad, jvp, vjp, vmap, Tensor } from "../../src/index.js";
+import { np, grad, jvp, vjp, vmap, jacfwd, jacrev, hessian, jit, makeJaxpr, Tensor } from "../../src/index.js";
 
 // ---- helpers ---------------------------------------------------------------------------------
 
@@ -301,6 +301,27 @@ test("eigh symmetrises its input: eigh(a) = eigh((a + aᵀ)/2)", () => {
   const [w2, v2] = np.linalg.eigh(sym(a));
   assertClose(w1, w2, 0, "eigenvalues");
   assertClose(v1, v2, 0, "eigenvectors");
+});
+
+test("jacfwd and jacrev of inv agree; hessian of log|det| is symmetric and matches jacfwd(grad)", () => {
+  const a = wellConditioned([3, 3], 96);
+  const inv = (x: Tensor) => np.linalg.inv(x);
+  assertClose(jacfwd(inv)(a) as Tensor, jacrev(inv)(a) as Tensor, 1e-13, "jacfwd vs jacrev");
+  const logdet = (x: Tensor) => np.linalg.slogdet(x)[1];
+  const h = hessian(logdet)(a) as Tensor;
+  assert.deepEqual(h.shape, [3, 3, 3, 3]);
+  assertClose(h, jacfwd(grad(logdet))(a) as Tensor, 1e-13, "hessian vs jacfwd(grad)");
+  // ∂²/∂A_ij∂A_kl log|det A| = −(A⁻¹)_jk (A⁻¹)_li: symmetric under (ij) ↔ (kl).
+  assertClose(h, np.transpose(h, [2, 3, 0, 1]), 1e-13, "hessian symmetry");
+});
+
+test("jit of linalg functions gives the eager numbers, and the IR names the primitives", () => {
+  const a = spd(4, 97);
+  const f = (x: Tensor) => np.linalg.slogdet(x)[1].add(np.sum(np.linalg.eigh(x)[0])).add(np.sum(np.linalg.cholesky(x)));
+  assertClose(jit(f)(a) as Tensor, f(a), 1e-15, "jit");
+  assertClose(jit(grad(f))(a) as Tensor, grad(f)(a), 1e-15, "jit grad");
+  const text = makeJaxpr(f)(a).toString();
+  for (const name of ["slogdet", "eigh", "cholesky"]) assert.match(text, new RegExp(name));
 });
 
 // ---- vmap ------------------------------------------------------------------------------------

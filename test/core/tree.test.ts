@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { Tensor, tree } from "../../src/index.js";
 import { DenseTensor } from "../../src/core/dense.js";
-import { Tensor } from "../../src/core/tensor.js";
-import { TreeDef, flattenWithPath, mapWithPath, tree, treedefEqual } from "../../src/core/tree.js";
+import { TreeDef } from "../../src/core/tree.js";
 
 const vec = (xs: number[]): DenseTensor => new DenseTensor(new Float64Array(xs), [xs.length], "float64");
 
@@ -23,7 +23,7 @@ test("object children are taken in sorted key order, so key order does not chang
   assert.deepEqual(tree.leaves({ b: 1, a: 2, c: 3 }), [2, 1, 3]);
   const d1 = tree.structure({ b: 1, a: [2, 3] });
   const d2 = tree.structure({ a: [0, 0], b: 9 });
-  assert.ok(treedefEqual(d1, d2));
+  assert.ok(tree.treedefEqual(d1, d2));
   assert.equal(d1.toString(), "{a: [*, *], b: *}");
   assert.deepEqual(Object.keys(tree.unflatten(d1, [1, 2, 3]) as object), ["a", "b"]);
 });
@@ -97,7 +97,7 @@ test("registered classes flatten to their children and rebuild with their aux da
   assert.equal(doubled.layers[0].name, "dense1");
   assert.deepEqual(Array.from(doubled.layers[0].w.data()), [2, 4]);
   // Aux data is part of the structure.
-  assert.ok(!treedefEqual(def, tree.structure({ layers: [new Linear(vec([1, 2]), vec([3]), "other")], scale: 2 })));
+  assert.ok(!tree.treedefEqual(def, tree.structure({ layers: [new Linear(vec([1, 2]), vec([3]), "other")], scale: 2 })));
   assert.throws(
     () => tree.map((a: unknown) => a, model, { layers: [new Linear(vec([0, 0]), vec([0]), "other")], scale: 1 }),
     /at \.layers\[0\]: expected a Linear node with the same static \(aux\) data/,
@@ -121,9 +121,9 @@ test("a registration covers unregistered subclasses, and unregistered classes ar
 });
 
 test("flattenWithPath names each leaf", () => {
-  const [pairs] = flattenWithPath({ params: { w: [1, 2] }, "odd key": 3 });
+  const [pairs] = tree.flattenWithPath({ params: { w: [1, 2] }, "odd key": 3 });
   assert.deepEqual(pairs.map(([p]) => p), ['["odd key"]', ".params.w[0]", ".params.w[1]"]);
-  const out = mapWithPath((path: string, x: number) => `${path}=${x}`, { a: [1] });
+  const out = tree.mapWithPath((path: string, x: number) => `${path}=${x}`, { a: [1] });
   assert.deepEqual(out, { a: [".a[0]=1"] });
 });
 
