@@ -33,6 +33,11 @@ export class PartialTracer extends Tracer {
   }
   get aval(): ShapedArray { return this.avalValue; }
   override fullLower(): Tensor { return this.known ?? this; }
+  // Known values (the primal side of grad) are concrete, so user code may read them.
+  override data(): never {
+    if (this.known !== null) return this.known.data() as never;
+    return super.data();
+  }
 }
 
 export class PartialEvalTrace extends Trace {
