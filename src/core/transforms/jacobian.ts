@@ -21,8 +21,9 @@ function basis(x: Tensor): DenseTensor {
 }
 
 type AnyFn = (...args: never[]) => unknown;
+type GradsAt<F extends AnyFn, A extends readonly number[]> = { [K in keyof A]: GradOf<Parameters<F>[A[K] & number]> };
 type DiffArgs<F extends AnyFn, O extends JacobianOptions> = O["argnums"] extends readonly number[]
-  ? { [K in keyof O["argnums"]]: GradOf<Parameters<F>[O["argnums"][K] & number]> }
+  ? GradsAt<F, O["argnums"]>
   : O["argnums"] extends number ? GradOf<Parameters<F>[O["argnums"]]> : GradOf<Parameters<F>[0]>;
 /** A tensor-valued f gives the Jacobian structured like its differentiated arguments; pytree outputs nest it per output leaf. */
 export type JacobianResult<F extends AnyFn, O extends JacobianOptions> = ReturnType<F> extends Tensor ? DiffArgs<F, O> : unknown;

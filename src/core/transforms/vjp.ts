@@ -137,8 +137,9 @@ function describe(x: unknown): string {
 
 /** The gradient of a leaf or pytree has its structure, with numbers turned into tensors. */
 export type GradOf<T> = T extends number ? Tensor : T extends Tensor ? Tensor : T extends readonly unknown[] ? { [K in keyof T]: GradOf<T[K]> } : T extends object ? { [K in keyof T]: GradOf<T[K]> } : T;
+type GradsAt<F extends AnyFn, A extends readonly number[]> = { [K in keyof A]: GradOf<Parameters<F>[A[K] & number]> };
 type ArgsGrad<F extends AnyFn, O extends GradOptions> = O["argnums"] extends readonly number[]
-  ? { [K in keyof O["argnums"]]: GradOf<Parameters<F>[O["argnums"][K] & number]> }
+  ? GradsAt<F, O["argnums"]>
   : O["argnums"] extends number ? GradOf<Parameters<F>[O["argnums"]]> : GradOf<Parameters<F>[0]>;
 type AuxOf<F extends AnyFn> = ReturnType<F> extends readonly [unknown, infer A] ? A : unknown;
 export type GradResult<F extends AnyFn, O extends GradOptions> = O["hasAux"] extends true ? [ArgsGrad<F, O>, AuxOf<F>] : ArgsGrad<F, O>;
