@@ -46,10 +46,10 @@ function inferShape(data: NestedArray, where: string): number[] {
   return shape;
 }
 
-function hasBoolLeaf(data: NestedArray): boolean {
-  let cur: NestedArray = data;
-  while (Array.isArray(cur)) { if (cur.length === 0) return false; cur = cur[0]; }
-  return typeof cur === "boolean";
+/** bool only when every element is a boolean (as NumPy: [true, 2] is numeric). */
+function allBoolLeaves(data: NestedArray): boolean {
+  if (Array.isArray(data)) return data.length > 0 && data.every(allBoolLeaves);
+  return typeof data === "boolean";
 }
 
 /** Build a dense tensor from nested JS arrays; ragged input is an error naming the path. */
@@ -64,7 +64,7 @@ export function denseFromNested(data: NestedArray | ArrayLike<number>, dtype?: D
   }
   const nested = data as NestedArray;
   const shape = inferShape(nested, where);
-  const dt: DType = dtype ?? (hasBoolLeaf(nested) ? "bool" : "float64");
+  const dt: DType = dtype ?? (allBoolLeaves(nested) ? "bool" : "float64");
   const buf = arrayFor(dt, sizeOf(shape));
   let k = 0;
   const fill = (x: NestedArray, depth: number, path: number[]): void => {

@@ -3,6 +3,23 @@
 import { ShapedArray } from "./aval.js";
 import type { DenseTensor } from "./dense.js";
 import type { Tensor } from "./tensor.js";
+import type { DType } from "./dtype.js";
+import type { ExprTemplate } from "./kernels/elementwise.js";
+
+/**
+ * How the jit compiler may fuse a primitive into a loop kernel. Primitives without one run as
+ * opaque calls to their impl between fused kernels.
+ */
+export type LowerRule<P> =
+  | { kind: "elementwise"; expr: (inDType: DType, params: P) => ExprTemplate }
+  | { kind: "reduce"; op: "sum" | "max" | "min" | "prod"; axes: (params: P) => number[] }
+  | { kind: "gather"; axis: (params: P) => number }
+  | { kind: "scatterAdd"; axis: (params: P) => number }
+  | { kind: "reshape" }
+  | { kind: "broadcast" }
+  | { kind: "transpose"; perm: (params: P) => number[] }
+  | { kind: "slice"; start: (params: P) => number[]; step: (params: P) => number[] }
+  | { kind: "identity" };
 
 /** A batch dimension: the axis of a value that vmap is mapping over, or null when unbatched. */
 export type BDim = number | null;
@@ -33,6 +50,8 @@ export interface Primitive<P extends Params = Params> {
   formatParams?(params: P): string;
   /** Call-like primitives (custom derivatives) expand into their definition when staged into IR. */
   inline?(args: Tensor[], params: P): Tensor[];
+  /** What the jit compiler emits for this primitive inside a fused loop. */
+  readonly lower?: LowerRule<P>;
 }
 
 export interface SinglePrimitiveSpec<P extends Params> {
@@ -44,6 +63,7 @@ export interface SinglePrimitiveSpec<P extends Params> {
   batch?(args: Tensor[], dims: BDim[], params: P): [Tensor, BDim];
   nonDifferentiable?: boolean;
   formatParams?(params: P): string;
+  lower?: LowerRule<P>;
 }
 
 export const registry = new Map<string, Primitive>();
@@ -61,6 +81,7 @@ export function definePrimitive<P extends Params = Record<string, never>>(s: Sin
     name: s.name,
     nonDifferentiable: s.nonDifferentiable,
     formatParams: s.formatParams,
+    lower: s.lower,
     abstractEval: (avals, p) => [s.abstractEval(avals, p)],
     impl: (args, p, outAvals) => [s.impl(args, p, outAvals[0])],
     jvp: jvp && ((primals, tangents, p) => {

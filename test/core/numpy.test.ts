@@ -45,6 +45,24 @@ test("array defaults to float64 and honours dtype", () => {
   assert.equal(np.array(true).dtype, "bool");
 });
 
+test("array of a list holding tensors stacks them (JS numbers weakly typed)", () => {
+  const t = np.array([np.array([1, 2]), np.array([3, 4])]);
+  assert.deepEqual(t.shape, [2, 2]);
+  assert.deepEqual(t.toArray(), [[1, 2], [3, 4]]);
+  assert.deepEqual(np.array([np.array(1), 2, 3.5]).toArray(), [1, 2, 3.5]);
+  const i = np.array([np.array(1, { dtype: "int32" }), 2]);
+  assert.equal(i.dtype, "int32");
+  assert.deepEqual(i.toArray(), [1, 2]);
+  assert.equal(np.array([np.array(1), 2], { dtype: "float32" }).dtype, "float32");
+  assert.deepEqual(np.array([[np.array(1), 0], [0, np.array(2)]]).toArray(), [[1, 0], [0, 2]]);
+});
+
+test("array infers bool only when every element is a boolean", () => {
+  const t = np.array([true, 2]);
+  assert.notEqual(t.dtype, "bool");
+  assert.deepEqual(t.toArray(), [1, 2]);
+});
+
 test("zeros, ones, full, eye", () => {
   assert.deepEqual(np.zeros([2, 3]).toArray(), [[0, 0, 0], [0, 0, 0]]);
   assert.equal(np.zeros([2]).dtype, "float64");
@@ -436,6 +454,12 @@ test("mod takes the sign of the divisor (Python convention)", () => {
   assert.deepEqual(i.toArray(), [2, 1, -1, -2]);
   close(np.array([-5.5, 5.5]).mod(2).toArray(), [0.5, 1.5]);
   assert.deepEqual(np.floorDivide(np.array([-7, 7], { dtype: "int32" }), 2).toArray(), [-4, 3]);
+});
+
+test("mod of an exact multiple is +0 for a positive divisor, like Python", () => {
+  const r = np.mod(np.array([-4, 4]), 2).toArray() as number[];
+  assert.ok(Object.is(r[0], 0) && Object.is(r[1], 0), `got ${r.map((v) => (Object.is(v, -0) ? "-0" : v))}`);
+  assert.ok(Object.is(np.mod(np.array([4]), -2).item(), -0));
 });
 
 test("round is half to even; floor and ceil", () => {

@@ -52,6 +52,7 @@ export function roundHalfEven(x: number): number {
 /** Python/NumPy remainder: the result takes the sign of the divisor. */
 export function floorMod(a: number, b: number): number {
   const r = a % b;
+  if (r === 0) return b < 0 ? -0 : 0;
   return r !== 0 && r < 0 !== b < 0 ? r + b : r;
 }
 
@@ -61,5 +62,11 @@ export function intFloorMod(a: number, b: number): number {
   return r !== 0 && r < 0 !== b < 0 ? r + b : r;
 }
 
-export const kernelLib = { erf, roundHalfEven, floorMod, intFloorMod };
+/** Raised by compiled gather/scatter kernels (eager kernels check before looping). */
+export function indexError(op: string, i: number, n: number): never {
+  if (i === -2147483648) throw new RangeError(`${op}: an index was out of bounds (detected after vmap folded the batch into the indexed axis)`);
+  throw new RangeError(`${op}: index ${i} is out of bounds for an axis of size ${n}`);
+}
+
+export const kernelLib = { erf, roundHalfEven, floorMod, intFloorMod, indexError };
 export type KernelLib = typeof kernelLib;

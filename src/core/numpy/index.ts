@@ -26,8 +26,9 @@ export const nan = NaN;
 
 /** x.astype(dtype) as a function. */
 export function astype(x: import("../tensor.js").Tensor, dtype: DType): import("../tensor.js").Tensor {
-  return convertP(x, dtype);
+  return convertP(x, checkDType(dtype, "astype"));
 }
 import { convertP } from "../primitives/convert.js";
+import { checkDType } from "../dtype.js";
 
 installNumpy(self);

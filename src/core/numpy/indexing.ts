@@ -1,11 +1,11 @@
 // Gathers and scatter-adds with NumPy/JAX names: take, takeAlongAxis, segmentSum, indexAdd.
 import { DenseTensor, denseFromNested } from "../dense.js";
-import { scatterAddP, takeP } from "../primitives/gather.js";
+import { scatterAddP, takeP, wrapIndices } from "../primitives/gather.js";
 import { broadcastP, moveAxis, reshapeP } from "../primitives/structural.js";
 import { fmtShape, normAxis } from "../shape.js";
 import { NestedArray, Tensor, TensorLike } from "../tensor.js";
 import { asTensor } from "./coerce.js";
-import { add, less, where } from "./math.js";
+import { add } from "./math.js";
 import { zeros } from "./creation.js";
 
 /** Indices given as JS numbers/arrays become int32; a float tensor is refused, not truncated. */
@@ -45,7 +45,7 @@ export function takeAlongAxis(x: TensorLike, indices: TensorLike, axis: number):
   const xb = broadcastP(xl, [...batch, n]);
   const ib = broadcastP(il, [...batch, m]);
   const rows = batch.reduce((p, d) => p * d, 1);
-  const wrapped = where(less(ib, 0), add(ib, n), ib);
+  const wrapped = wrapIndices("takeAlongAxis", ib, n);
   const offsets = new DenseTensor(Int32Array.from({ length: rows }, (_, r) => r * n), [...batch, 1], "int32");
   const flat = takeP(reshapeP(xb, [rows * n]), reshapeP(add(wrapped, offsets), [rows * m]), 0);
   return moveAxis(reshapeP(flat, [...batch, m]), t.ndim - 1, a);
@@ -59,6 +59,11 @@ export function segmentSum(data: TensorLike, segmentIds: TensorLike, numSegments
     throw new Error(`segmentSum: segmentIds of shape ${fmtShape(ids.shape)} must be 1-D with one id per row of data (shape ${fmtShape(d.shape)})`);
   }
   const n = numSegments ?? (ids.size === 0 ? 0 : Math.max(...Array.from(ids.data())) + 1);
+  if (ids instanceof DenseTensor) {
+    // A negative id would otherwise wrap around to the last segments, silently.
+    const bad = ids.buffer.find((i) => i < 0 || i >= n);
+    if (bad !== undefined) throw new RangeError(`segmentSum: segment id ${bad} is out of range for ${n} segments (ids must lie in [0, ${n}))`);
+  }
   return scatterAddP(zeros([n, ...d.shape.slice(1)], { dtype: d.dtype }), ids, d, 0);
 }
 

@@ -3,11 +3,18 @@ import * as P from "../primitives/arithmetic.js";
 import { broadcastP } from "../primitives/structural.js";
 import { bind1 } from "../interpreter.js";
 import { Primitive } from "../primitive.js";
+import { broadcastShapes } from "../shape.js";
 import { Tensor, TensorLike } from "../tensor.js";
 import { asFloat, asTensor, promoteAll } from "./coerce.js";
 
+/** Operands promoted to a common dtype, with a shape mismatch reported under the user-facing name. */
+function operands(op: string, xs: TensorLike[], float?: "float"): Tensor[] {
+  const ts = promoteAll(op, xs, float);
+  broadcastShapes(op, ...ts.map((t) => t.shape));
+  return ts;
+}
 function binary(prim: Primitive<object>, op: string, float?: "float") {
-  return (x: TensorLike, y: TensorLike): Tensor => bind1(prim, promoteAll(op, [x, y], float), {});
+  return (x: TensorLike, y: TensorLike): Tensor => bind1(prim, operands(op, [x, y], float), {});
 }
 function unaryFloat(prim: Primitive<object>, op: string) {
   return (x: TensorLike): Tensor => bind1(prim, [asFloat(x, op)], {});
@@ -77,11 +84,12 @@ export function where(cond: TensorLike, x: TensorLike, y: TensorLike): Tensor {
   const c = asTensor(cond, undefined, "where");
   const cb = c.dtype === "bool" ? c : notEqual(c, 0);
   const [a, b] = promoteAll("where", [x, y]);
+  broadcastShapes("where", cb.shape, a.shape, b.shape);
   return P.selectP(cb, a, b);
 }
 
 function compare(prim: Primitive<object>, op: string) {
-  return (x: TensorLike, y: TensorLike): Tensor => bind1(prim, promoteAll(op, [x, y]), {});
+  return (x: TensorLike, y: TensorLike): Tensor => bind1(prim, operands(op, [x, y]), {});
 }
 export const less = compare(P.lt, "less");
 export const lessEqual = compare(P.le, "lessEqual");
@@ -104,6 +112,10 @@ export function isfinite(x: TensorLike): Tensor { const t = asTensor(x); return 
 /** Numerically stable softplus log(1 + eˣ) and friends used across nn code. */
 export function logaddexp(x: TensorLike, y: TensorLike): Tensor {
   const [a, b] = promoteAll("logaddexp", [x, y], "float");
-  const m = maximum(a, b);
-  return add(m, log1p(exp(negative(abs(subtract(a, b))))));
+  // hi + log1p(exp(lo − hi)) equals log(eʰⁱ + eˡᵒ) for any hi, lo, so choosing which operand is
+  // hi is not a kink: derivatives of every order are right at x = y (max + |x − y| is not).
+  const aBigger = greaterEqual(a, b);
+  const hi = where(aBigger, a, b), lo = where(aBigger, b, a);
+  const delta = subtract(lo, hi);
+  return where(isnan(delta), add(a, b), add(hi, log1p(exp(delta)))); // both ±∞: −∞ or +∞
 }

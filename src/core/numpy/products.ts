@@ -85,7 +85,7 @@ export function diagonal(x: TensorLike, offset = 0, axis1 = 0, axis2 = 1): Tenso
   const rest = t.shape.map((_, i) => i).filter((i) => i !== a1 && i !== a2);
   const moved = transposeP(t, [...rest, a1, a2]);
   const n = t.shape[a1], m = t.shape[a2];
-  const len = Math.max(0, Math.min(n, m - offset, n + offset));
+  const len = Math.max(0, offset >= 0 ? Math.min(n, m - offset) : Math.min(n + offset, m));
   const flatIdx = Int32Array.from({ length: len }, (_, i) => (offset >= 0 ? i * m + i + offset : (i - offset) * m + i));
   const flat = reshapeP(moved, [...moved.shape.slice(0, -2), n * m]);
   return takeP(flat, new DenseTensor(flatIdx, [len], "int32"), flat.ndim - 1);

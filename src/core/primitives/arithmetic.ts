@@ -69,16 +69,28 @@ export const div = defineElementwise({
   transpose: (ct, [x, y]) => [isUndefined(x) ? unbroadcast(divP(ct, y as Tensor), x) : null, null],
 });
 
+function integerPower(base: string, exponent: string): string | null {
+  if (!/^-?\d+$/.test(exponent)) return null;
+  const n = Number(exponent);
+  if (n === 0 || Math.abs(n) > 8) return null;
+  const prod = `(${new Array<string>(Math.abs(n)).fill(base).join(" * ")})`;
+  return n > 0 ? prod : `(1 / ${prod})`;
+}
+
 // ---- nonlinear binary ----------------------------------------------------------------------
 
 export const pow = defineElementwise({
   name: "pow",
   accepts: NUMERIC,
-  expr: () => (a, b) => `Math.pow(${a}, ${b})`,
+  // A small integer exponent (a literal in fused code) becomes a product, as a hand-written loop would.
+  expr: () => (a, b) => integerPower(a, b) ?? `Math.pow(${a}, ${b})`,
   jvp: ([x, y], [dx, dy]) => {
     const out = powP(x, y);
-    // d/dx: y·x^(y-1), written so that x = 0 with y ≥ 1 gives a finite result.
-    const dfx = dx && mulP(dx, mulP(y, powP(x, subP(y, scalarLike(1, y.dtype)))));
+    // d/dx: y·x^(y-1), written so that x = 0 with y ≥ 1 gives a finite result, and taken as 0
+    // at x = y = 0 (x⁰ is constant; 0·0⁻¹ would be NaN). Only there: elsewhere the full
+    // expression is kept so that its own derivative in y (1/x at y = 0) survives.
+    const full = dx && mulP(y, powP(x, subP(y, scalarLike(1, y.dtype))));
+    const dfx = dx && mulP(dx, selectP(eqP(x, scalarLike(0, x.dtype)), selectP(eqP(y, scalarLike(0, y.dtype)), zerosLikeP(full!), full!), full!));
     // d/dy: log(x)·x^y, taken as 0 where x = 0 (the limit for y > 0), as JAX does.
     const zero = scalarLike(0, x.dtype);
     const safeLog = dy && selectP(eqP(x, zero), broadcastP(zero, x.shape), logP(selectP(eqP(x, zero), broadcastP(scalarLike(1, x.dtype), x.shape), x)));

@@ -18,6 +18,7 @@ export const convertElementType = definePrimitive<{ dtype: DType }>({
   transpose: (ct, [x]) => [convertP(ct, x.aval.dtype)],
   batch: ([x], [d], p) => [convertP(x, p.dtype), d],
   formatParams: (p) => `[dtype=${p.dtype}]`,
+  lower: { kind: "elementwise", expr: (_d, p) => (p.dtype === "bool" ? toBool : same) },
 });
 
 export function convertP(x: Tensor, dtype: DType): Tensor {

@@ -73,6 +73,7 @@ export function defineElementwise(spec: ElementwiseSpec): Primitive<object> {
       return new ShapedArray(a.shape, outDType(a.dtype));
     },
     impl: (args, _p, out) => runElementwise(spec.name, exprFor(args[args.length - 1].dtype), args, out),
+    lower: { kind: "elementwise", expr: (d) => exprFor(d) },
     jvp: spec.jvp,
     transpose: spec.transpose,
     batch: (args, dims, params) => elementwiseBatch(prim)(args, dims, params),

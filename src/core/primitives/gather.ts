@@ -24,6 +24,7 @@ function checkIndices(op: string, idx: ShapedArray): void {
 
 export const take: Primitive<AxisParams> = definePrimitive<AxisParams>({
   name: "take",
+  lower: { kind: "gather", axis: (p) => p.axis },
   abstractEval: ([x, idx], { axis }) => {
     checkIndices("take", idx);
     if (axis < 0 || axis >= x.ndim) throw new RangeError(`take: axis ${axis} out of range for shape ${fmtShape(x.shape)}`);
@@ -40,7 +41,7 @@ export const take: Primitive<AxisParams> = definePrimitive<AxisParams>({
     const xf = moveAxis(moveAxis(x, dx, 0), axis + 1, 1);
     const [b, n] = xf.shape;
     const flatX = reshapeP(xf, [b * n, ...xf.shape.slice(2)]);
-    const flatIdx = offsetIndices(idxF, n);
+    const flatIdx = offsetIndices("take", idxF, n);
     const g = takeP(flatX, flatIdx, 0); // [B, I..., P..., Q...]
     const nI = idx.ndim - 1;
     const nP = axis;
@@ -51,6 +52,7 @@ export const take: Primitive<AxisParams> = definePrimitive<AxisParams>({
 
 export const scatterAdd: Primitive<AxisParams> = definePrimitive<AxisParams>({
   name: "scatterAdd",
+  lower: { kind: "scatterAdd", axis: (p) => p.axis },
   abstractEval: ([op, idx, upd], { axis }) => {
     checkIndices("indexAdd", idx);
     const want = takeShape(op.shape, idx.shape, axis);
@@ -75,7 +77,7 @@ export const scatterAdd: Primitive<AxisParams> = definePrimitive<AxisParams>({
     const opF = moveAxis(batchToFront(op, dims[0], b), axis + 1, 1); // [B, n, P, Q]
     const n = opF.shape[1];
     const rest = opF.shape.slice(2);
-    const idxF = offsetIndices(batchToFront(idx, dims[1], b), n);
+    const idxF = offsetIndices("indexAdd", batchToFront(idx, dims[1], b), n);
     const nI = idx.ndim - (dims[1] === null ? 0 : 1);
     const updF = batchToFront(upd, dims[2], b); // [B, P, I, Q]
     const nP = axis;
@@ -88,11 +90,33 @@ export const scatterAdd: Primitive<AxisParams> = definePrimitive<AxisParams>({
 function range(a: number, b: number): number[] { return Array.from({ length: Math.max(0, b - a) }, (_, i) => a + i); }
 
 
+/** Sentinel for an out-of-range index: stays negative after batch offsets are added, so the kernel's bounds check fires. */
+const OUT_OF_RANGE = -2147483648;
+
+/**
+ * Wrap negative indices into [0, n). Callers fold several rows into one axis (vmap batch
+ * rules, takeAlongAxis) where an out-of-range index would silently land in a neighbouring row,
+ * so concrete indices are bounds-checked here and traced ones are mapped to a sentinel the
+ * kernel rejects.
+ */
+export function wrapIndices(op: string, idx: Tensor, n: number): Tensor {
+  if (idx instanceof DenseTensor) {
+    for (const i of idx.buffer) {
+      if (i < -n || i >= n) throw new RangeError(`${op}: index ${i} is out of bounds for an axis of size ${n}`);
+    }
+  }
+  const int = (v: number) => new DenseTensor(new Int32Array([v]), [], "int32");
+  const wrapped = selectP(ltP(idx, int(0)), addP(idx, int(n)), idx);
+  if (idx instanceof DenseTensor) return wrapped;
+  const bad = int(OUT_OF_RANGE);
+  return selectP(ltP(wrapped, int(0)), bad, selectP(ltP(wrapped, int(n)), wrapped, bad));
+}
+
 /** Indices [B, I...] into a batch-folded axis of size B·n: wrap negatives, add b·n. */
-function offsetIndices(idx: Tensor, n: number): Tensor {
+function offsetIndices(op: string, idx: Tensor, n: number): Tensor {
   const b = idx.shape[0];
   const nInt = new DenseTensor(new Int32Array([n]), [], "int32");
-  const wrapped = selectP(ltP(idx, new DenseTensor(new Int32Array([0]), [], "int32")), addP(idx, nInt), idx);
+  const wrapped = wrapIndices(op, idx, n);
   const offsets = new DenseTensor(Int32Array.from({ length: b }, (_, i) => i), [b, ...new Array<number>(idx.ndim - 1).fill(1)], "int32");
   return addP(wrapped, mulP(offsets, nInt));
 }

@@ -11,6 +11,7 @@ import { moveAxis } from "./structural.js";
 /** Identity whose derivative is zero. */
 export const stopGradient: Primitive<object> = definePrimitive<object>({
   name: "stopGradient",
+  lower: { kind: "identity" },
   abstractEval: ([x]) => x,
   impl: ([x]) => x,
   jvp: ([x]) => [bind1(stopGradient, [x], {}), null],

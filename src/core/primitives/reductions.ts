@@ -26,6 +26,7 @@ export function keptShape(inShape: readonly number[], axes: readonly number[]): 
 
 export const reduceSum: Primitive<AxesParams> = definePrimitive<AxesParams>({
   name: "reduceSum",
+  lower: { kind: "reduce", op: "sum", axes: (p) => p.axes },
   abstractEval: ([x], { axes }) => reducedAval("sum", x, axes),
   impl: ([x], { axes }, out) => reduce(x, axes, "sum", out.shape, out.dtype),
   jvp: ([x], [dx], p) => [reduceSumP(x, p.axes), dx && reduceSumP(dx, p.axes)],
@@ -48,6 +49,7 @@ function extremumJvp(x: Tensor, dx: Tensor, y: Tensor, axes: number[]): Tensor {
 
 export const reduceMax: Primitive<AxesParams> = definePrimitive<AxesParams>({
   name: "reduceMax",
+  lower: { kind: "reduce", op: "max", axes: (p) => p.axes },
   abstractEval: ([x], { axes }) => reducedAval("max", x, axes),
   impl: ([x], { axes }, out) => {
     if (axes.some((a) => x.aval.shape[a] === 0)) throw new Error(`max: zero-size reduction over axes ${fmtShape(axes)} of shape ${fmtShape(x.shape)} has no identity`);
@@ -59,6 +61,7 @@ export const reduceMax: Primitive<AxesParams> = definePrimitive<AxesParams>({
 
 export const reduceMin: Primitive<AxesParams> = definePrimitive<AxesParams>({
   name: "reduceMin",
+  lower: { kind: "reduce", op: "min", axes: (p) => p.axes },
   abstractEval: ([x], { axes }) => reducedAval("min", x, axes),
   impl: ([x], { axes }, out) => {
     if (axes.some((a) => x.aval.shape[a] === 0)) throw new Error(`min: zero-size reduction over axes ${fmtShape(axes)} of shape ${fmtShape(x.shape)} has no identity`);
@@ -70,6 +73,7 @@ export const reduceMin: Primitive<AxesParams> = definePrimitive<AxesParams>({
 
 export const reduceProd: Primitive<AxesParams> = definePrimitive<AxesParams>({
   name: "reduceProd",
+  lower: { kind: "reduce", op: "prod", axes: (p) => p.axes },
   abstractEval: ([x], { axes }) => reducedAval("prod", x, axes),
   impl: ([x], { axes }, out) => reduce(x, axes, "prod", out.shape, out.dtype),
   // d(Πx) = Σ_i dx_i Π_{j≠i} x_j, computed without dividing by x (exact when some x_i = 0):

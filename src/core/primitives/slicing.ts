@@ -22,6 +22,7 @@ function checkSlice(x: readonly number[], { start, step, shape }: SliceParams): 
 
 export const slice: Primitive<SliceParams> = definePrimitive<SliceParams>({
   name: "slice",
+  lower: { kind: "slice", start: (p) => p.start, step: (p) => p.step },
   abstractEval: ([x], p) => { checkSlice(x.shape, p); return new ShapedArray(p.shape, x.dtype); },
   impl: ([x], { start, step, shape }) => {
     const s = stridesOf(x.aval.shape);

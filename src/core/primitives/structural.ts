@@ -24,6 +24,7 @@ export const reshape = definePrimitive<{ shape: number[] }>({
     return [reshapeP(f, [f.shape[0], ...shape]), 0];
   },
   formatParams: (p) => `[shape=${fmtShape(p.shape)}]`,
+  lower: { kind: "reshape" },
 });
 
 export const transpose = definePrimitive<{ perm: number[] }>({
@@ -42,6 +43,7 @@ export const transpose = definePrimitive<{ perm: number[] }>({
   transpose: (ct, _a, { perm }) => [transposeP(ct, invertPermutation(perm))],
   batch: ([x], [d], { perm }) => [transposeP(moveAxis(x, d!, 0), [0, ...perm.map((p) => p + 1)]), 0],
   formatParams: (p) => `[perm=${fmtShape(p.perm)}]`,
+  lower: { kind: "transpose", perm: (p) => p.perm },
 });
 
 export const broadcastTo = definePrimitive<{ shape: number[] }>({
@@ -70,6 +72,7 @@ export const broadcastTo = definePrimitive<{ shape: number[] }>({
     return [broadcastP(padded, [f.shape[0], ...shape]), 0];
   },
   formatParams: (p) => `[shape=${fmtShape(p.shape)}]`,
+  lower: { kind: "broadcast" },
 });
 
 export function reshapeP(x: Tensor, shape: readonly number[]): Tensor {

@@ -6,7 +6,7 @@ import { zerosOfAval } from "../primitives/arithmetic.js";
 import { backwardPass } from "../transpose.js";
 import { asTensor } from "../numpy/coerce.js";
 import { fmtShape } from "../shape.js";
-import { Tensor } from "../tensor.js";
+import { Tensor, TensorLike } from "../tensor.js";
 import { TreeDef, flatten, treedefEqual, unflatten } from "../tree.js";
 import { FlatFunction, argnumsList, flattenTensors } from "./flat.js";
 import { jvpFlat } from "./jvp.js";
@@ -136,7 +136,7 @@ function describe(x: unknown): string {
 }
 
 /** The gradient of a leaf or pytree has its structure, with numbers turned into tensors. */
-export type GradOf<T> = T extends number ? Tensor : T extends Tensor ? Tensor : T extends readonly unknown[] ? { [K in keyof T]: GradOf<T[K]> } : T extends object ? { [K in keyof T]: GradOf<T[K]> } : T;
+export type GradOf<T> = [TensorLike] extends [T] ? Tensor : T extends number ? Tensor : T extends Tensor ? Tensor : T extends readonly unknown[] ? { [K in keyof T]: GradOf<T[K]> } : T extends object ? { [K in keyof T]: GradOf<T[K]> } : T;
 type GradsAt<F extends AnyFn, A extends readonly number[]> = { [K in keyof A]: GradOf<Parameters<F>[A[K] & number]> };
 type ArgsGrad<F extends AnyFn, O extends GradOptions> = O["argnums"] extends readonly number[]
   ? GradsAt<F, O["argnums"]>

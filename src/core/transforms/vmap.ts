@@ -67,7 +67,8 @@ export function vmap<F extends (...args: never[]) => unknown>(f: F, opts: VmapOp
       const n = x.shape[ax];
       if (size === null) { size = n; first = i; }
       else if (n !== size) {
-        throw new Error(`vmap: inconsistent sizes for the mapped axis: leaf ${first} has size ${size}, leaf ${i} (shape ${fmtShape(x.shape)}) has size ${n} along axis ${ax}`);
+        const source = first < 0 ? `axisSize is ${size}` : `leaf ${first} has size ${size}`;
+        throw new Error(`vmap: inconsistent sizes for the mapped axis: ${source}, leaf ${i} (shape ${fmtShape(x.shape)}) has size ${n} along axis ${ax}`);
       }
       return ax;
     });

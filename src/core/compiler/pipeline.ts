@@ -1,0 +1,22 @@
+// The standard pass pipeline jit runs before code generation; each pass is IR → IR.
+import { ClosedJaxpr } from "../jaxpr.js";
+import { eliminateCommonSubexpressions } from "./cse.js";
+import { eliminateDeadCode } from "./dce.js";
+import { foldConstants } from "./fold.js";
+import { simplifyAlgebra } from "./simplify.js";
+import { chainScatterAdds } from "./scatter-chain.js";
+
+export type Pass = (j: ClosedJaxpr) => ClosedJaxpr;
+export const standardPasses: readonly [string, Pass][] = [
+  ["fold", foldConstants],
+  ["simplify", simplifyAlgebra],
+  ["cse", eliminateCommonSubexpressions],
+  ["chain-scatter", chainScatterAdds],
+  ["dce", eliminateDeadCode],
+];
+
+export function optimize(j: ClosedJaxpr, passes: readonly [string, Pass][] = standardPasses): ClosedJaxpr {
+  let cur = j;
+  for (let round = 0; round < 2; round++) for (const [, p] of passes) cur = p(cur);
+  return cur;
+}
