@@ -505,6 +505,7 @@ async function main(): Promise<void> {
     }),
     agreement: r.agreement,
     peers: versions,
+    ...(process.env.GLIBC_TUNABLES ? { env: `GLIBC_TUNABLES=${process.env.GLIBC_TUNABLES}` } : {}),
   }));
   if (only) { log(`\n--only ${only}: bench/results/core.json not written`); return; }
   const here = path.dirname(fileURLToPath(import.meta.url));

@@ -561,8 +561,8 @@ if (linalg) {
     op({
       name: "linalg.norm (vector ord 1, 3, ∞ along an axis; matrix 'fro')",
       draw: noParams(shape(2, 2).map((s) => [s])), domain: "distinct",
-      pre: ([x]) => Array.from(x.data()).every((v) => Math.abs(v) > 1e-3),
-      f: () => (x) => [L.norm(x, 1, 1), L.norm(x, 3, 0), L.norm(x, Infinity, -1), L.norm(x, "fro")],
+      // distinct multiples of 0.01, shifted by 0.003: no zeros and no ties in |x| (the ∞-norm's kinks)
+      f: () => (x) => { const y = x.add(0.003); return [L.norm(y, 1, 1), L.norm(y, 3, 0), L.norm(y, Infinity, -1), L.norm(y, "fro")]; },
     });
   }
 }
@@ -571,7 +571,7 @@ if (linalg) {
 
 for (const spec of specs) {
   test(`${spec.name}: jvp and vjp match central differences, grad∘grad, vmap matches a loop`, () => {
-    fc.assert(fc.property(caseArb(spec), (c) => checkAll(spec, c)), { numRuns: runs(spec.numRuns ?? 12), seed: SEED, includeErrorInReport: true });
+    fc.assert(fc.property(caseArb(spec), (c) => checkAll(spec, c)), { numRuns: runs(spec.numRuns ?? 20), seed: SEED, includeErrorInReport: true });
   });
 }
 
@@ -581,7 +581,7 @@ for (const spec of specs.filter((s) => s.f32)) {
       const args = c.shapes.map((s, i) => tensor(c.values[i], s));
       if (spec.pre) fc.pre(spec.pre(args, c.params));
       checkFloat32(spec.f(c.params), args, { seed: c.seed });
-    }), { numRuns: runs(6), seed: SEED + 1, includeErrorInReport: true });
+    }), { numRuns: runs(8), seed: SEED + 1, includeErrorInReport: true });
   });
 }
 
@@ -640,7 +640,7 @@ test("vmap with batched indices (take, takeAlongAxis, segmentSum, indexAdd) matc
       const gotG = vmap(gf, { inAxes: [...axes] })(xin, i) as Tensor;
       assertClose(flat([gotG]), flat([loop(gf)]), { rtol: 1e-12, atol: 1e-12 }, "vmap of grad with batched indices");
     }
-  }), { numRuns: runs(10), seed: SEED + 2, includeErrorInReport: true });
+  }), { numRuns: runs(15), seed: SEED + 2, includeErrorInReport: true });
 });
 
 test("jacfwd, jacrev and hessian agree with each other and with central differences", () => {

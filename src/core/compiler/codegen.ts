@@ -1,13 +1,15 @@
-// Kernel IR → one JavaScript function. Statements are placed in a loop nest over the domain
-// (axis 0 outermost) at the depth of the deepest axis they depend on; a value needed again
-// after its loop closed is recomputed, and a reduction's result becomes readable once the
-// loops it accumulates over have closed.
+// Kernel IR → one JavaScript function. Each statement sits in a loop nest over the domain
+// (axis 0 outermost) at the depth of the deepest axis it depends on, hoisted out of loops it
+// does not depend on. Anchors (accumulations and writes) keep program order; pure values are
+// computed where first needed. A value needed again after its loop closed is re-read from a
+// small scratch buffer (or recomputed when that is cheaper); a reduction's result is readable
+// once the loops it accumulates over have closed.
 import { DType } from "../dtype.js";
 import { stridesOf } from "../shape.js";
 import { KEffect, KValue, Kernel, levelOf, resolveAlias } from "./kernel-ir.js";
 import { SplitHere } from "./fusion.js";
 
-interface LoopNode { depth: number; items: (string | LoopNode)[]; defined: Set<number> }
+interface LoopNode { depth: number; parent: LoopNode | null; items: (string | LoopNode)[]; defined: Set<string> }
 
 function literalCode(v: number): string {
   if (Number.isNaN(v)) return "NaN";
@@ -21,9 +23,26 @@ function wrap(code: string, dtype: DType): string {
   return dtype === "float32" ? `Math.fround(${code})` : dtype === "int32" ? `((${code}) | 0)` : code;
 }
 
+const SCRATCH_LIMIT = 4096;
+const UNROLL_LIMIT = 4;
+const scratchArray: Record<DType, string> = { float64: "Float64Array", float32: "Float32Array", int32: "Int32Array", bool: "Uint8Array" };
+
 export interface GeneratedKernel {
   source: string;
   fn: (ins: ArrayLike<number>[], outs: ArrayLike<number>[], lib: unknown) => void;
+}
+
+/** Rough cost of recomputing a value that is not in scope (loads and calls count extra). */
+function recomputeCost(v0: KValue, visible: (key: string) => boolean, seen = new Set<number>()): number {
+  const v = resolveAlias(v0);
+  if (v.def.kind === "literal" || seen.has(v.id) || visible(`v${v.id}`)) return 0;
+  seen.add(v.id);
+  switch (v.def.kind) {
+    case "load": return 1;
+    case "gather": return 3 + recomputeCost(v.def.index, visible, seen);
+    case "op": return 1 + v.def.inputs.reduce((c, u) => c + recomputeCost(u, visible, seen), 0);
+    default: return 100;
+  }
 }
 
 export function generateKernel(k: Kernel): GeneratedKernel {
@@ -32,9 +51,12 @@ export function generateKernel(k: Kernel): GeneratedKernel {
   k.inputSlots.forEach((s, i) => inName.set(s, `in${i}`));
   const outName = new Map<number, string>();
   k.outputs.forEach((o, i) => outName.set(o.slot, `out${i}`));
-  const root: LoopNode = { depth: 0, items: [], defined: new Set() };
+  const root: LoopNode = { depth: 0, parent: null, items: [], defined: new Set() };
   const stack: LoopNode[] = [root];
   const accNode = new Map<number, LoopNode>();
+  const defSite = new Map<number, { node: LoopNode; code: string }>();
+  const spilled = new Map<number, { name: string; from: number }>();
+  const scratchDecls: string[] = [];
   const idx = (d: number) => `i${d}`;
 
   const indexExpr = (offset: number, terms: [number, number][]): string => {
@@ -52,75 +74,135 @@ export function generateKernel(k: Kernel): GeneratedKernel {
     }
     return `v${v.id}`;
   };
+  /** The name of an index after wrapping negatives and checking bounds (computed once per index). */
+  const wrappedName = (index: KValue, n: number) => `w${resolveAlias(index).id}_${n}`;
 
   const definition = (v: KValue): string => {
     const d = v.def;
     switch (d.kind) {
       case "load": return `const v${v.id} = ${inName.get(d.view.slot)}[${indexExpr(d.view.offset, d.axisMap.map((m, a) => [m, d.view.strides[a]]))}];`;
       case "gather": {
-        const t = read(d.index);
-        const n = d.view.shape[d.axis];
         const base = indexExpr(d.view.offset, d.axisMap.map((m, a) => [m, d.view.strides[a]]));
-        // Bounds are checked as eagerly; the branch is never taken in a correct program.
-        return `const j${v.id} = ${t} < 0 ? ${t} + ${n} : ${t}; if (j${v.id} >>> 0 >= ${n}) lib.indexError("take", ${t}, ${n});\n` +
-          `const v${v.id} = ${inName.get(d.view.slot)}[${base} + j${v.id} * ${d.view.strides[d.axis]}];`;
+        return `const v${v.id} = ${inName.get(d.view.slot)}[${base} + ${wrappedName(d.index, d.view.shape[d.axis])} * ${d.view.strides[d.axis]}];`;
       }
       case "op": return `const v${v.id} = ${wrap(d.expr(...d.inputs.map(read)), v.dtype)};`;
       default: throw new Error(`internal: no definition for ${d.kind}`);
     }
   };
 
-  const isVisible = (id: number) => stack.some((n) => n.defined.has(id));
+  const isVisible = (key: string) => stack.some((n) => n.defined.has(key));
+  /** Writes waiting for a reduction to complete, keyed by the loop it accumulates in. */
+  const pending = new Map<LoopNode, (() => void)[]>();
+  const popNode = (): void => {
+    const n = stack.pop()!;
+    const waiting = pending.get(n);
+    if (waiting) { pending.delete(n); waiting.forEach((emit) => emit()); }
+  };
+  /** Accumulation loops (still open) of the reductions a value reads through not-yet-computed values. */
+  const openAccumulations = (uses: KValue[]): LoopNode[] => {
+    const found: LoopNode[] = [];
+    const seen = new Set<number>();
+    const visit = (v0: KValue) => {
+      const v = resolveAlias(v0);
+      if (seen.has(v.id)) return;
+      seen.add(v.id);
+      if (v.def.kind === "reduce") { const n = accNode.get(v.id); if (n && stack.includes(n)) found.push(n); return; }
+      if (isVisible(`v${v.id}`)) return;
+      if (v.def.kind === "op") v.def.inputs.forEach(visit);
+      if (v.def.kind === "gather") visit(v.def.index);
+    };
+    uses.forEach(visit);
+    return found;
+  };
   const top = () => stack[stack.length - 1];
 
-  /**
-   * Make a pure value readable at the current position, computing it (and, first, its inputs)
-   * in the loop at its own depth, just before that loop's open inner loop — so it is hoisted
-   * out of the loops it does not depend on. A reduction cannot be recomputed: split instead.
-   */
-  const ensureVisible = (v0: KValue, origin: number): void => {
-    const v = resolveAlias(v0);
-    if (v.def.kind === "literal" || isVisible(v.id)) return;
-    if (v.def.kind === "reduce") throw new SplitHere(origin);
-    if (v.def.kind === "gather") ensureVisible(v.def.index, origin);
-    if (v.def.kind === "op") for (const u of v.def.inputs) ensureVisible(u, origin);
-    const lvl = Math.min(levelOf(v), stack.length - 1);
-    const node = stack[lvl];
-    const child = stack[lvl + 1];
-    const at = child ? node.items.indexOf(child) : node.items.length;
-    node.items.splice(at, 0, definition(v));
-    node.defined.add(v.id);
+  /** Insert a statement in the open loop at `depth`, before that loop's open inner loop. */
+  const hoist = (depth: number, code: string, key: string): LoopNode => {
+    const node = stack[Math.min(depth, stack.length - 1)];
+    const child = stack[node.depth + 1];
+    node.items.splice(child ? node.items.indexOf(child) : node.items.length, 0, code);
+    node.defined.add(key);
+    return node;
   };
 
-  /** Reductions this statement reads must be complete: close their accumulation loops. */
+  const ensureWrapped = (index: KValue, n: number, op: string, origin: number): string => {
+    const name = wrappedName(index, n);
+    if (isVisible(name)) return name;
+    ensureVisible(index, origin);
+    const t = read(index);
+    hoist(levelOf(index), `const ${name} = ${t} < 0 ? ${t} + ${n} : ${t}; if (${name} >>> 0 >= ${n}) lib.indexError("${op}", ${t}, ${n});`, name);
+    return name;
+  };
+
+  /** Deepest loop still open that encloses `node` (null if none). */
+  const openAncestor = (node: LoopNode): LoopNode | null => {
+    for (let n: LoopNode | null = node; n; n = n.parent) if (stack.includes(n)) return n;
+    return null;
+  };
+
+  const ensureVisible = (v0: KValue, origin: number): void => {
+    const v = resolveAlias(v0);
+    const key = `v${v.id}`;
+    if (v.def.kind === "literal" || isVisible(key)) return;
+    if (v.def.kind === "reduce") throw new SplitHere(origin);
+    const level = levelOf(v);
+    const site = defSite.get(v.id);
+    if (site) {
+      // Defined in a loop that has closed: re-read from scratch unless recomputing is cheap.
+      const anc = openAncestor(site.node)!;
+      const axes = Array.from({ length: Math.max(0, level - anc.depth) }, (_, i) => anc.depth + i);
+      const size = axes.reduce((p, a) => p * D[a], 1);
+      const sp = spilled.get(v.id);
+      if ((sp && sp.from === anc.depth) || (!sp && size <= SCRATCH_LIMIT && recomputeCost(v, isVisible) > 2)) {
+        const strides = stridesOf(axes.map((a) => D[a]));
+        const at = indexExpr(0, axes.map((a, i) => [a, strides[i]]));
+        let name = sp?.name;
+        if (!name) {
+          name = `s${v.id}`;
+          scratchDecls.push(`const ${name} = new ${scratchArray[v.dtype]}(${size});`);
+          site.node.items.splice(site.node.items.indexOf(site.code) + 1, 0, `${name}[${at}] = v${v.id};`);
+          spilled.set(v.id, { name, from: anc.depth });
+        }
+        hoist(level, `const v${v.id} = ${name}[${at}];`, key);
+        return;
+      }
+    }
+    if (v.def.kind === "gather") ensureWrapped(v.def.index, v.def.view.shape[v.def.axis], "take", origin);
+    if (v.def.kind === "op") for (const u of v.def.inputs) ensureVisible(u, origin);
+    const code = definition(v);
+    const node = hoist(level, code, key);
+    if (!site) defSite.set(v.id, { node, code });
+  };
+
+  /** Reductions a statement reads must be complete: close their accumulation loops. */
   const finishReductions = (uses: KValue[]): void => {
-    const visit = (v0: KValue, seen: Set<number>) => {
+    const seen = new Set<number>();
+    const visit = (v0: KValue) => {
       const v = resolveAlias(v0);
       if (seen.has(v.id)) return;
       seen.add(v.id);
       if (v.def.kind === "reduce") {
         const node = accNode.get(v.id);
-        if (node && stack.includes(node)) while (stack.includes(node)) stack.pop();
+        if (node && stack.includes(node)) while (stack.includes(node)) popNode();
         return;
       }
-      if (isVisible(v.id)) return;
-      if (v.def.kind === "op") v.def.inputs.forEach((u) => visit(u, seen));
-      if (v.def.kind === "gather") visit(v.def.index, seen);
+      if (isVisible(`v${v.id}`)) return;
+      if (v.def.kind === "op") v.def.inputs.forEach(visit);
+      if (v.def.kind === "gather") visit(v.def.index);
     };
-    const seen = new Set<number>();
-    uses.forEach((u) => visit(u, seen));
+    uses.forEach(visit);
   };
 
   const openTo = (level: number): void => {
-    while (stack.length - 1 > level) stack.pop();
+    while (stack.length - 1 > level) popNode();
     while (stack.length - 1 < level) {
-      const node: LoopNode = { depth: stack.length, items: [], defined: new Set() };
+      const node: LoopNode = { depth: stack.length, parent: top(), items: [], defined: new Set() };
       top().items.push(node);
       stack.push(node);
     }
   };
 
-  /** Place an anchor (an accumulation or an effect) in program order at its loop depth. */
+  /** Place an anchor (an accumulation or a write) in program order at its loop depth. */
   const place = (level: number, uses: KValue[], origin: number, code: () => string): void => {
     finishReductions(uses);
     openTo(level);
@@ -129,7 +211,7 @@ export function generateKernel(k: Kernel): GeneratedKernel {
   };
 
   const effectLevel = (e: KEffect): number => {
-    const own = e.kind === "store" ? e.value.dax : e.kind === "reduceInto" ? e.outDax : e.value.dax;
+    const own = e.kind === "reduceInto" ? e.outDax : e.value.dax;
     const axes = own.filter((d) => d >= 0);
     let lvl = Math.max(levelOf(e.value), axes.length ? Math.max(...axes) + 1 : 0);
     if (e.kind === "scatter") lvl = Math.max(lvl, levelOf(e.index));
@@ -139,31 +221,35 @@ export function generateKernel(k: Kernel): GeneratedKernel {
   for (const ev of k.events) {
     if ("def" in ev) {
       const v = ev;
-      if (v.def.kind === "reduce") {
-        const { input, accLevel, op } = v.def;
-        const a = `a${v.id}`;
-        place(levelOf(input), [input], v.origin, () => {
-          const x = read(input);
-          return op === "sum" ? `${a} += ${x};` : op === "prod" ? `${a} *= ${x};` : `{ const x = ${x}; if (x ${op === "max" ? ">" : "<"} ${a} || x !== x) ${a} = x; }`;
-        });
-        // declare the accumulator just before the loop it accumulates over
-        const outer = stack[accLevel];
-        const inner = stack[accLevel + 1];
-        const init = op === "sum" ? "0" : op === "prod" ? "1" : op === "max" ? "-Infinity" : "Infinity";
-        outer.items.splice(outer.items.indexOf(inner), 0, `let ${a} = ${init};`);
-        outer.defined.add(v.id);
-        accNode.set(v.id, inner);
-        continue;
-      }
-      continue; // pure values are computed where they are first needed
-
+      if (v.def.kind !== "reduce") continue; // pure values are computed where they are first needed
+      const { input, accLevel, op } = v.def;
+      const a = `a${v.id}`;
+      place(levelOf(input), [input], v.origin, () => {
+        const x = read(input);
+        return op === "sum" ? `${a} += ${x};` : op === "prod" ? `${a} *= ${x};` : `{ const x = ${x}; if (x ${op === "max" ? ">" : "<"} ${a} || x !== x) ${a} = x; }`;
+      });
+      // the accumulator is declared just before the loop it accumulates over
+      const outer = stack[accLevel];
+      const inner = stack[accLevel + 1];
+      const init = op === "sum" ? "0" : op === "prod" ? "1" : op === "max" ? "-Infinity" : "Infinity";
+      outer.items.splice(outer.items.indexOf(inner), 0, `let ${a} = ${init};`);
+      outer.defined.add(`v${v.id}`);
+      accNode.set(v.id, inner);
+      continue;
     }
     const e = ev;
     const lvl = effectLevel(e);
     const out = outName.get(e.out)!;
     if (e.kind === "store") {
       const strides = stridesOf(e.value.shape);
-      place(lvl, [e.value], e.origin, () => `${out}[${indexExpr(0, e.value.dax.map((d, a) => [d, strides[a]]))}] = ${read(e.value)};`);
+      const emit = () => place(lvl, [e.value], e.origin, () => `${out}[${indexExpr(0, e.value.dax.map((d, a) => [d, strides[a]]))}] = ${read(e.value)};`);
+      // A value that reads an unfinished reduction is written when that reduction's loop closes,
+      // instead of closing it now (which would split the loops later statements share).
+      const open = openAccumulations([e.value]);
+      if (open.length) {
+        const shallowest = open.reduce((a, b) => (a.depth <= b.depth ? a : b));
+        pending.set(shallowest, [...(pending.get(shallowest) ?? []), emit]);
+      } else emit();
     } else if (e.kind === "reduceInto") {
       const strides = stridesOf(e.outShape);
       place(lvl, [e.value], e.origin, () => {
@@ -176,30 +262,37 @@ export function generateKernel(k: Kernel): GeneratedKernel {
     } else {
       const strides = stridesOf(e.outShape);
       const nI = e.value.shape.length - (e.outShape.length - 1);
-      place(lvl, [e.value, e.index], e.origin, () => {
+      const n = e.outShape[e.axis];
+      finishReductions([e.index]);
+      openTo(levelOf(resolveAlias(e.index)) <= lvl ? lvl : lvl);
+      const w = ensureWrapped(e.index, n, "indexAdd", e.origin);
+      place(lvl, [e.value], e.origin, () => {
         const terms: [number, number][] = [];
         for (let a = 0; a < e.outShape.length; a++) {
           if (a === e.axis) continue;
-          const ua = a < e.axis ? a : a + nI - 1;
-          terms.push([e.value.dax[ua], strides[a]]);
+          terms.push([e.value.dax[a < e.axis ? a : a + nI - 1], strides[a]]);
         }
-        const t = read(e.index);
-        const n = e.outShape[e.axis];
-        return `{ const j = ${t} < 0 ? ${t} + ${n} : ${t}; if (j >>> 0 >= ${n}) lib.indexError("indexAdd", ${t}, ${n}); ` +
-          `${out}[${indexExpr(0, terms)} + j * ${strides[e.axis]}] += ${read(e.value)}; }`;
+        return `${out}[${indexExpr(0, terms)} + ${w} * ${strides[e.axis]}] += ${read(e.value)};`;
       });
     }
   }
 
+  // Short loops (xyz components) are unrolled: V8 then keeps the components in registers.
+  openTo(0); // close every loop, flushing writes that waited for their reductions
+
   const render = (node: LoopNode, indent: string): string => node.items.map((it) => {
     if (typeof it === "string") return indent + it;
     const d = it.depth - 1;
+    if (D[d] <= UNROLL_LIMIT) {
+      return Array.from({ length: D[d] }, (_, c) => `${indent}{ const ${idx(d)} = ${c};\n${render(it, indent + "  ")}\n${indent}}`).join("\n");
+    }
     return `${indent}for (let ${idx(d)} = 0; ${idx(d)} < ${D[d]}; ${idx(d)}++) {\n${render(it, indent + "  ")}\n${indent}}`;
   }).join("\n");
 
   const header = [
     ...k.inputSlots.map((_, i) => `const in${i} = ins[${i}];`),
     ...k.outputs.map((_, i) => `const out${i} = outs[${i}];`),
+    ...scratchDecls,
   ].join("\n");
   const source = `${header}\n${render(root, "")}`;
   const fn = new Function("ins", "outs", "lib", source) as GeneratedKernel["fn"];

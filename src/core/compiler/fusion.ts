@@ -6,7 +6,7 @@ import { DenseTensor } from "../dense.js";
 import { DType } from "../dtype.js";
 import { ClosedJaxpr, Literal, Var, Atom } from "../jaxpr.js";
 import { Params, Primitive } from "../primitive.js";
-import { Kernel, KEffect, KValue, OutputInit, ReduceOp, levelOf, resolveAlias } from "./kernel-ir.js";
+import { Kernel, KEffect, KValue, OutputInit, ReduceOp, resolveAlias } from "./kernel-ir.js";
 import { View, broadcastView, contiguousView, reshapeView, sliceView, transposeView } from "./views.js";
 
 export type Ref =
@@ -59,12 +59,22 @@ class KernelBuilder {
   literal(value: number, dtype: DType, origin: number): KValue {
     return this.value(dtype, [], [], [], { kind: "literal", value }, origin, false);
   }
+  private readonly loads = new Map<string, KValue>();
   /** Load an external view whose axes align (right-aligned) with a value of dax `outDax`. */
   load(view: View, dtype: DType, outDax: number[], origin: number): KValue {
     const off = outDax.length - view.shape.length;
     const axisMap = view.shape.map((d, a) => (d === 1 || view.strides[a] === 0 ? -1 : outDax[a + off]));
+    // A broadcast (stride-0) axis still runs along its domain axis: the value does not depend on
+    // it, but reductions over it and scatters along it must iterate it.
+    const dax = view.shape.map((d, a) => (d === 1 ? -1 : outDax[a + off]));
+    // The same element read twice is one load (masks and index arrays are read by many ops).
+    const key = `${view.slot}|${view.offset}|${axisMap.map((m, a) => (m < 0 ? "" : `${m}:${view.strides[a]}`)).join(",")}|${dtype}|${view.shape.map((d, a) => `${d}@${dax[a]}`).join(",")}`;
+    const seen = this.loads.get(key);
+    if (seen && this.events.includes(seen)) return seen;
     const dep = [...new Set(axisMap.filter((d) => d >= 0))].sort((a, b) => a - b);
-    return this.value(dtype, view.shape, axisMap, dep, { kind: "load", view, axisMap }, origin);
+    const v = this.value(dtype, view.shape, dax, dep, { kind: "load", view, axisMap }, origin);
+    this.loads.set(key, v);
+    return v;
   }
 }
 
@@ -151,10 +161,10 @@ export function planProgram(cj: ClosedJaxpr, forcedBreaks: ReadonlySet<number>):
       k.outputs.push({ slot, shape: [...v.aval.shape], dtype: v.aval.dtype, init: { kind: "fill", value: 0 } });
       // The store goes right after the value's definition so it is still in scope.
       const store: KEffect = { kind: "store", value: r.value, out: slot, origin: r.value.origin };
-      // Stored right after its definition (still in scope) — except a reduction's result, which is
-      // only final once its loops close: storing it at the end keeps those loops open for others.
+      // Stored right after its definition, while it is in scope (codegen delays writes of
+      // values that wait on a reduction until that reduction's loop closes).
       const def = resolveAlias(r.value);
-      const at = def.def.kind === "reduce" ? -1 : k.events.indexOf(def);
+      const at = k.events.indexOf(def);
       k.events.splice(at < 0 ? k.events.length : at + 1, 0, store);
       refs.set(v, { kind: "view", view: contiguousView(slot, v.aval.shape), aval: v.aval });
     }
@@ -385,6 +395,5 @@ export function planProgram(cj: ClosedJaxpr, forcedBreaks: ReadonlySet<number>):
   }
   closeKernel(j.eqns.length);
   const outputs = j.outs.map((o) => argRef(o));
-  void levelOf;
   return { steps, numSlots, inputSlots, constSlots, outputs };
 }

@@ -46,8 +46,22 @@ export interface Kernel {
   inputSlots: number[];
 }
 
+const levels = new WeakMap<KValue, number>();
+/**
+ * Loop depth at which a value can be computed: below the deepest axis it depends on, and no
+ * shallower than the loop where any reduction it reads keeps its accumulator.
+ */
 export function levelOf(v: KValue): number {
-  return v.dep.length === 0 ? 0 : v.dep[v.dep.length - 1] + 1;
+  const cached = levels.get(v);
+  if (cached !== undefined) return cached;
+  let lvl = v.dep.length === 0 ? 0 : v.dep[v.dep.length - 1] + 1;
+  const d = v.def;
+  if (d.kind === "reduce") lvl = Math.max(lvl, d.accLevel);
+  else if (d.kind === "alias") lvl = Math.max(lvl, levelOf(d.of));
+  else if (d.kind === "op") for (const u of d.inputs) lvl = Math.max(lvl, levelOf(u));
+  else if (d.kind === "gather") lvl = Math.max(lvl, levelOf(d.index));
+  levels.set(v, lvl);
+  return lvl;
 }
 
 export function resolveAlias(v: KValue): KValue {

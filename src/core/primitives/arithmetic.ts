@@ -182,7 +182,12 @@ export const abs = unary({ name: "abs", accepts: NUMERIC, fn: (a) => `Math.abs($
 export const sign = unary({ name: "sign", accepts: NUMERIC, fn: (a) => `(${a} > 0 ? 1 : ${a} < 0 ? -1 : ${a})`, jvp: () => null });
 export const floor = unary({ name: "floor", fn: (a) => `Math.floor(${a})`, jvp: () => null });
 export const ceil = unary({ name: "ceil", fn: (a) => `Math.ceil(${a})`, jvp: () => null });
-export const round = unary({ name: "round", fn: (a) => `lib.roundHalfEven(${a})`, jvp: () => null });
+// Half to even, inline: Math.round rounds halves up, so only an exact .5 below an odd result moves.
+export const round = unary({
+  name: "round",
+  fn: (a) => `(Math.round(${a}) - ${a} === 0.5 && Math.round(${a}) % 2 !== 0 ? Math.round(${a}) - 1 : Math.round(${a}))`,
+  jvp: () => null,
+});
 
 // ---- comparisons and logic (no derivative) -------------------------------------------------
 
