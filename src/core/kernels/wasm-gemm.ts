@@ -236,21 +236,54 @@ function packFunction(): Bytes {
   return f.bytes();
 }
 
+/**
+ * copy2d(src, dst, rows, bytes, sstride, dstride): copies `rows` rows of `bytes` bytes (a multiple
+ * of 4) between row-major layouts with the given byte strides.
+ */
+function copyFunction(): Bytes {
+  const f = new Fn(["src", "dst", "rows", "bytes", "sstride", "dstride"]);
+  for (const l of ["r", "s", "d", "e"]) f.local(l, I32);
+  f.i32(0).set("r");
+  f.raw(op.loop, VOID);
+  {
+    f.get("src").set("s");
+    f.get("dst").tee("d").get("bytes").i32(-16).raw(0x71 /* i32.and */, op.i32Add).set("e");
+    f.get("d").get("e").raw(op.i32LtU, op.if, VOID);
+    f.doWhileLt("d", "e", () => {
+      f.get("d").get("s").raw(...simd(SIMD.load), ...memarg(0, 0)).raw(...simd(SIMD.store), ...memarg(0, 0));
+      f.addTo("d", 16).addTo("s", 16);
+    });
+    f.raw(op.end);
+    f.get("dst").get("bytes").raw(op.i32Add).set("e");
+    f.get("d").get("e").raw(op.i32LtU, op.if, VOID);
+    f.doWhileLt("d", "e", () => {
+      f.get("d").get("s").raw(0x28, ...memarg(2, 0)).raw(0x36, ...memarg(2, 0)); // i32.load / i32.store
+      f.addTo("d", 4).addTo("s", 4);
+    });
+    f.raw(op.end);
+    f.addTo("src", "sstride").addTo("dst", "dstride").addTo("r", 1);
+  }
+  f.get("r").get("rows").raw(op.i32LtU, op.brIf, 0, op.end);
+  return f.bytes();
+}
+
 /** The module: memory (exported "mem"), gemms (exports "f32", "f64") and the B packer ("pack"). */
 export function buildGemmModule(s32: KernelShape, s64: KernelShape): Uint8Array<ArrayBuffer> {
   if (s32.nr * 4 !== 32 || s64.nr * 8 !== 32) throw new Error("wasm-gemm: panels must be 32 bytes wide");
   const gemmType = [0x60, ...vec(Array(10).fill([I32])), ...vec([])];
   const packType = [0x60, ...vec(Array(5).fill([I32])), ...vec([])];
-  const type = section(1, vec([gemmType, packType]));
-  const funcs = section(3, vec([uleb(0), uleb(0), uleb(1)]));
+  const copyType = [0x60, ...vec(Array(6).fill([I32])), ...vec([])];
+  const type = section(1, vec([gemmType, packType, copyType]));
+  const funcs = section(3, vec([uleb(0), uleb(0), uleb(1), uleb(2)]));
   const memory = section(5, vec([[0x00, ...uleb(1)]])); // min 1 page, no max
   const exports = section(7, vec([
     [...str("mem"), 0x02, ...uleb(0)],
     [...str("f32"), 0x00, ...uleb(0)],
     [...str("f64"), 0x00, ...uleb(1)],
     [...str("pack"), 0x00, ...uleb(2)],
+    [...str("copy2d"), 0x00, ...uleb(3)],
   ]));
-  const code = section(10, vec([gemmFunction(4, s32), gemmFunction(8, s64), packFunction()]));
+  const code = section(10, vec([gemmFunction(4, s32), gemmFunction(8, s64), packFunction(), copyFunction()]));
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...funcs, ...memory, ...exports, ...code]);
 }
 
@@ -258,6 +291,7 @@ export function buildGemmModule(s32: KernelShape, s64: KernelShape): Uint8Array<
 
 type GemmFn = (ap: number, bp: number, cp: number, mpan: number, npan: number, k: number, lda: number, ldc: number, kc: number, mcp: number) => void;
 type PackFn = (src: number, dst: number, k: number, npan: number, ldb: number) => void;
+type CopyFn = (src: number, dst: number, rows: number, bytes: number, sstride: number, dstride: number) => void;
 
 export interface GemmConfig {
   f32: KernelShape;
@@ -283,6 +317,7 @@ export class WasmGemm {
   private readonly fn32: GemmFn;
   private readonly fn64: GemmFn;
   private readonly pack: PackFn;
+  private readonly copy2d: CopyFn;
   private f32view: Float32Array;
   private f64view: Float64Array;
 
@@ -292,6 +327,7 @@ export class WasmGemm {
     this.fn32 = inst.exports.f32 as unknown as GemmFn;
     this.fn64 = inst.exports.f64 as unknown as GemmFn;
     this.pack = inst.exports.pack as unknown as PackFn;
+    this.copy2d = inst.exports.copy2d as unknown as CopyFn;
     this.f32view = new Float32Array(this.memory.buffer);
     this.f64view = new Float64Array(this.memory.buffer);
   }
@@ -322,35 +358,37 @@ export class WasmGemm {
     const bE = align(aE + mp * k); // B: k × ld, row-major
     const pE = align(bE + k * ld); // packed B: npan × k × nr
     const cE = align(pE + k * ld); // C: mp × ld, row-major
-    const endE = cE + mp * ld;
+    const rE = align(cE + mp * ld); // staging for unpadded B and C when ld ≠ n: max(k, m) × n
+    const endE = ld === n ? rE : rE + Math.max(k, m) * n;
     this.ensure(endE * es);
     const M = is32 ? this.f32view : this.f64view;
     const fn = is32 ? this.fn32 : this.fn64;
+    const rowBytes = n * es, ldBytes = ld * es;
     for (let p = 0; p < batch; p++) {
       const ao = p * m * k, bo = p * k * n, co = p * m * n;
       // A in; rows past m are zero (their C rows are computed and dropped).
       M.set(a.subarray(ao, ao + m * k), aE);
       if (mp > m) M.fill(0, aE + m * k, aE + mp * k);
-      // B and C in, padding columns zeroed so no garbage (NaN, denormals) enters a tile.
+      // B and C in; padding columns zeroed so no garbage (NaN, denormals) enters a tile.
       if (ld === n) {
         M.set(b.subarray(bo, bo + k * n), bE);
         M.set(c.subarray(co, co + m * n), cE);
-        if (mp > m) M.fill(0, cE + m * n, endE);
+        if (mp > m) M.fill(0, cE + m * n, rE);
       } else {
-        for (let l = 0; l < k; l++) {
-          M.set(b.subarray(bo + l * n, bo + l * n + n), bE + l * ld);
-          M.fill(0, bE + l * ld + n, bE + l * ld + ld);
-        }
-        for (let i = 0; i < m; i++) {
-          M.set(c.subarray(co + i * n, co + i * n + n), cE + i * ld);
-          M.fill(0, cE + i * ld + n, cE + i * ld + ld);
-        }
-        if (mp > m) M.fill(0, cE + m * ld, endE);
+        M.fill(0, bE, pE);
+        M.set(b.subarray(bo, bo + k * n), rE);
+        this.copy2d(rE * es, bE * es, k, rowBytes, rowBytes, ldBytes);
+        M.fill(0, cE, rE);
+        M.set(c.subarray(co, co + m * n), rE);
+        this.copy2d(rE * es, cE * es, m, rowBytes, rowBytes, ldBytes);
       }
-      this.pack(bE * es, pE * es, k, npan, ld * es);
-      fn(aE * es, pE * es, cE * es, mpan, npan, k, k * es, ld * es, kc, mcp);
+      this.pack(bE * es, pE * es, k, npan, ldBytes);
+      fn(aE * es, pE * es, cE * es, mpan, npan, k, k * es, ldBytes, kc, mcp);
       if (ld === n) c.set(M.subarray(cE, cE + m * n), co);
-      else for (let i = 0; i < m; i++) c.set(M.subarray(cE + i * ld, cE + i * ld + n), co + i * n);
+      else {
+        this.copy2d(cE * es, rE * es, m, rowBytes, ldBytes, rowBytes);
+        c.set(M.subarray(rE, rE + m * n), co);
+      }
     }
   }
 }
