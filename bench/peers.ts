@@ -40,3 +40,34 @@ export async function loadTf(): Promise<Loaded<Tf>> {
     return { ok: false, reason: `cannot load in Node: ${(e as Error).message}` };
   }
 }
+
+/**
+ * @tensorflow/tfjs with its WebAssembly backend (@tensorflow/tfjs-backend-wasm, whose .wasm files
+ * ship inside the npm package, so it initialises in Node offline). Falls back to the "cpu" backend,
+ * saying so in `note`, when the wasm backend is not installed or does not initialise.
+ */
+export async function loadTfWasm(): Promise<Loaded<Tf>> {
+  let tf: Tf;
+  try {
+    tf = await import("@tensorflow/tfjs");
+    tf.enableProdMode();
+  } catch (e) {
+    return { ok: false, reason: `cannot load in Node: ${(e as Error).message}` };
+  }
+  let why = "";
+  try {
+    await import("@tensorflow/tfjs-backend-wasm" as string);
+    if (await tf.setBackend("wasm")) {
+      await tf.ready();
+      const simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT");
+      const threads = tf.env().getBool("WASM_HAS_MULTITHREAD_SUPPORT");
+      return { ok: true, lib: tf, note: `wasm backend (SIMD ${simd ? "on" : "off"}, ${threads ? "multi-threaded" : "single-threaded"}), tfjs ${tf.version.tfjs}` };
+    }
+    why = "the wasm backend did not initialise";
+  } catch (e) {
+    why = `@tensorflow/tfjs-backend-wasm unavailable (${(e as Error).message.split("\n")[0]})`;
+  }
+  if (!(await tf.setBackend("cpu"))) return { ok: false, reason: `${why}; the cpu backend did not initialise either` };
+  await tf.ready();
+  return { ok: true, lib: tf, note: `cpu backend (${why}), tfjs ${tf.version.tfjs}` };
+}

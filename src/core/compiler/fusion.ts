@@ -169,10 +169,7 @@ export function planProgram(cj: ClosedJaxpr, forcedBreaks: ReadonlySet<number>):
       refs.set(v, { kind: "view", view: contiguousView(slot, v.aval.shape), aval: v.aval });
     }
     const inputs = new Set<number>();
-    for (const e of k.events) {
-      if ("def" in e && (e.def.kind === "load" || e.def.kind === "gather")) inputs.add(e.def.view.slot);
-      if (!("def" in e) && e.kind === "scatter") { /* output only */ }
-    }
+    for (const e of k.events) if ("def" in e && (e.def.kind === "load" || e.def.kind === "gather")) inputs.add(e.def.view.slot);
     for (const o of k.outputs) if (o.init.kind === "copy") inputs.add(o.init.view.slot);
     if (k.events.length > 0) steps.push({ kind: "kernel", kernel: { domain: k.domain, events: k.events, outputs: k.outputs, inputSlots: [...inputs] }, firstEqn: k.firstEqn });
   };

@@ -68,7 +68,3 @@ export function resolveAlias(v: KValue): KValue {
   while (v.def.kind === "alias") v = v.def.of;
   return v;
 }
-
-export function isEffect(e: KValue | KEffect): e is KEffect {
-  return (e as KEffect).kind !== undefined && (e as KValue).def === undefined;
-}

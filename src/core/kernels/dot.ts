@@ -6,8 +6,13 @@
 import { TypedArray } from "../dtype.js";
 import { wasmMatmul } from "./wasm-gemm.js";
 
-/** Products with fewer multiply-adds than this (m·k·n) stay in JS; see bench/gemm.ts. */
-export const WASM_MIN_FLOPS = 16 * 1024;
+/**
+ * Products (per batch item) with fewer multiply-adds than this (m·k·n) stay in JS: below it the
+ * fixed cost of the wasm call (copies in and out, packing) outweighs the SIMD kernel. Measured with
+ * bench/gemm.ts: 8³ is a tie, 12³ is 1.6× and 16³ 3-4× faster in wasm. Dot products (m·n < 16)
+ * stay in JS too, since a 4×8 tile would be almost all padding.
+ */
+export const WASM_MIN_FLOPS = 1024;
 
 let wasmEnabled = true;
 /** Turns the WebAssembly path off (true) or back on; for tests and benchmarks. */
@@ -29,8 +34,7 @@ export function batchedMatmul(a: TypedArray, b: TypedArray, c: TypedArray, batch
 }
 
 function useWasm(m: number, k: number, n: number): boolean {
-  // Matrix-vector shapes are memory-bound and the padded tile would waste most lanes.
-  return wasmEnabled && m * k * n >= WASM_MIN_FLOPS && n >= 4 && m >= 2 && k >= 4;
+  return wasmEnabled && m * k * n >= WASM_MIN_FLOPS && m * n >= 16;
 }
 
 function tryWasm<T extends Float32Array | Float64Array>(a: T, b: T, c: T, batch: number, m: number, k: number, n: number): boolean {

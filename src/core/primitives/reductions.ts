@@ -47,29 +47,23 @@ function extremumJvp(x: Tensor, dx: Tensor, y: Tensor, axes: number[]): Tensor {
   return ew.divP(reduceSumP(ew.mulP(mask, dx), axes), count);
 }
 
-export const reduceMax: Primitive<AxesParams> = definePrimitive<AxesParams>({
-  name: "reduceMax",
-  lower: { kind: "reduce", op: "max", axes: (p) => p.axes },
-  abstractEval: ([x], { axes }) => reducedAval("max", x, axes),
-  impl: ([x], { axes }, out) => {
-    if (axes.some((a) => x.aval.shape[a] === 0)) throw new Error(`max: zero-size reduction over axes ${fmtShape(axes)} of shape ${fmtShape(x.shape)} has no identity`);
-    return reduce(x, axes, "max", out.shape, out.dtype);
-  },
-  jvp: ([x], [dx], { axes }) => { const y = bind1(reduceMax, [x], { axes }); return [y, extremumJvp(x, dx!, y, axes)]; },
-  batch: ([x], [d], { axes }) => { const [y, a] = batchAxes(x, d, axes); return [bind1(reduceMax, [y], { axes: a }), 0]; },
-});
-
-export const reduceMin: Primitive<AxesParams> = definePrimitive<AxesParams>({
-  name: "reduceMin",
-  lower: { kind: "reduce", op: "min", axes: (p) => p.axes },
-  abstractEval: ([x], { axes }) => reducedAval("min", x, axes),
-  impl: ([x], { axes }, out) => {
-    if (axes.some((a) => x.aval.shape[a] === 0)) throw new Error(`min: zero-size reduction over axes ${fmtShape(axes)} of shape ${fmtShape(x.shape)} has no identity`);
-    return reduce(x, axes, "min", out.shape, out.dtype);
-  },
-  jvp: ([x], [dx], { axes }) => { const y = bind1(reduceMin, [x], { axes }); return [y, extremumJvp(x, dx!, y, axes)]; },
-  batch: ([x], [d], { axes }) => { const [y, a] = batchAxes(x, d, axes); return [bind1(reduceMin, [y], { axes: a }), 0]; },
-});
+/** max and min share every rule but the comparison. */
+function extremum(op: "max" | "min"): Primitive<AxesParams> {
+  const prim: Primitive<AxesParams> = definePrimitive<AxesParams>({
+    name: op === "max" ? "reduceMax" : "reduceMin",
+    lower: { kind: "reduce", op, axes: (p) => p.axes },
+    abstractEval: ([x], { axes }) => reducedAval(op, x, axes),
+    impl: ([x], { axes }, out) => {
+      if (axes.some((a) => x.aval.shape[a] === 0)) throw new Error(`${op}: zero-size reduction over axes ${fmtShape(axes)} of shape ${fmtShape(x.shape)} has no identity`);
+      return reduce(x, axes, op, out.shape, out.dtype);
+    },
+    jvp: ([x], [dx], { axes }) => { const y = bind1(prim, [x], { axes }); return [y, extremumJvp(x, dx!, y, axes)]; },
+    batch: ([x], [d], { axes }) => { const [y, a] = batchAxes(x, d, axes); return [bind1(prim, [y], { axes: a }), 0]; },
+  });
+  return prim;
+}
+export const reduceMax = extremum("max");
+export const reduceMin = extremum("min");
 
 export const reduceProd: Primitive<AxesParams> = definePrimitive<AxesParams>({
   name: "reduceProd",

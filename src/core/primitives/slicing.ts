@@ -4,7 +4,7 @@ import { ShapedArray } from "../aval.js";
 import { DenseTensor } from "../dense.js";
 import { arrayFor } from "../dtype.js";
 import { bind1 } from "../interpreter.js";
-import { stridedCopy } from "../kernels/strided-copy.js";
+import { stridedCopy, stridedWrite } from "../kernels/strided-copy.js";
 import { Primitive, definePrimitive, isUndefined } from "../primitive.js";
 import { fmtShape, stridesOf } from "../shape.js";
 import { zerosLikeP } from "./arithmetic.js";
@@ -49,28 +49,8 @@ export const unslice: Primitive<UnsliceParams> = definePrimitive<UnsliceParams>(
   impl: ([ct], { start, step, inShape }) => {
     const s = stridesOf(inShape);
     const out = arrayFor(ct.dtype, inShape.reduce((a, b) => a * b, 1));
-    const shape = ct.aval.shape;
-    const strides = s.map((v, k) => v * step[k]);
     const offset = start.reduce((o, st, k) => o + st * s[k], 0);
-    // scatter through the same odometer as stridedCopy, in reverse roles
-    const nd = shape.length;
-    const n = ct.size;
-    if (n === 0) return new DenseTensor(out, inShape, ct.dtype);
-    if (nd === 0) { out[offset] = ct.buffer[0]; return new DenseTensor(out, inShape, ct.dtype); }
-    const idx = new Array<number>(nd).fill(0);
-    const inner = shape[nd - 1];
-    const innerStride = strides[nd - 1];
-    let base = offset;
-    for (let o = 0; o < n; o += inner) {
-      for (let j = 0, q = base; j < inner; j++, q += innerStride) out[q] = ct.buffer[o + j];
-      for (let k = nd - 2; k >= 0; k--) {
-        idx[k]++;
-        base += strides[k];
-        if (idx[k] < shape[k]) break;
-        base -= strides[k] * shape[k];
-        idx[k] = 0;
-      }
-    }
+    stridedWrite(ct.buffer, out, offset, s.map((v, k) => v * step[k]), ct.aval.shape);
     return new DenseTensor(out, inShape, ct.dtype);
   },
   jvp: ([ct], [dct], p) => [bind1(unslice, [ct], p), bind1(unslice, [dct!], p)],
