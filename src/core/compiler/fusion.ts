@@ -301,6 +301,8 @@ export function planProgram(cj: ClosedJaxpr, forcedBreaks: ReadonlySet<number>):
           const dax = defaultDax(ur.aval.shape, D);
           if (!dax) return fail();
           upd = operand(ur, e.inputs[2], dax);
+          // A splat update (a literal) still scatters once per index: give it the update's axes.
+          if (upd.def.kind === "literal") upd = b.value(upd.dtype, [...ur.aval.shape], dax, [], { kind: "alias", of: upd }, k);
         }
         const idxDax = upd.dax.slice(axis, axis + nI);
         const idx = ir.kind === "internal" ? ir.value : ir.kind === "literal" ? b.literal(ir.value, "int32", k) : b.load((ir as { view: View }).view, "int32", idxDax, k);
