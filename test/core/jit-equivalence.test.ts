@@ -169,7 +169,8 @@ function checkCase<P>(spec: OpSpec<P>, c: Case<P>, dtype: DType): void {
   const f = spec.f(c.params);
   const g = (...xs: Tensor[]) => outputs(f(...xs));
 
-  const want = g(...args);
+  let want: Tensor[] = [];
+  stage("eager f", () => { want = g(...args); });
   const jf = jit(g);
   stage("jit(f)", () => assertSame(jf(...args), want, rtol, "jit(f)"));
   stage("jit(f) cached", () => assertSame(jf(...args), want, rtol, "jit(f), second call (cached)"));
@@ -179,7 +180,8 @@ function checkCase<P>(spec: OpSpec<P>, c: Case<P>, dtype: DType): void {
   if (spec.grad !== false && floats.length > 0) {
     const s = weightedSum(f, args, c.seed);
     const gs = grad(s, { argnums }) as unknown as (...xs: Tensor[]) => Tensor[];
-    const wantG = gs(...args);
+    let wantG: Tensor[] = [];
+    stage("eager grad(s∘f)", () => { wantG = gs(...args); });
     stage("jit(grad(s∘f))", () => assertSame(jit(gs)(...args), wantG, rtol, "jit(grad(s∘f))"));
     const sj = weightedSum(jit(f) as Fn, args, c.seed);
     stage("grad(s∘jit(f))", () => assertSame((grad(sj, { argnums }) as unknown as (...xs: Tensor[]) => Tensor[])(...args), wantG, rtol, "grad(s∘jit(f))"));
@@ -191,12 +193,14 @@ function checkCase<P>(spec: OpSpec<P>, c: Case<P>, dtype: DType): void {
     const inAxes = [...axes, ...ints.map(() => null)];
     const next = rng(c.seed + 5);
     const batched = [...floats.map((x, i) => batchOf(x, axes[i], 2, next)), ...ints];
-    const wantV = vmap(g, { inAxes })(...batched) as Tensor[];
+    let wantV: Tensor[] = [];
+    stage("eager vmap(f)", () => { wantV = vmap(g, { inAxes })(...batched) as Tensor[]; });
     stage("jit(vmap(f))", () => assertSame(jit(vmap(g, { inAxes }))(...batched) as Tensor[], wantV, rtol, "jit(vmap(f))"));
     stage("vmap(jit(f))", () => assertSame(vmap(jit(g), { inAxes })(...batched) as Tensor[], wantV, rtol, "vmap(jit(f))"));
     if (spec.grad !== false) {
       const gs = grad(weightedSum(f, args, c.seed), { argnums }) as unknown as (...xs: Tensor[]) => Tensor[];
-      const wantVG = vmap(gs, { inAxes })(...batched) as Tensor[];
+      let wantVG: Tensor[] = [];
+      stage("eager vmap(grad(s∘f))", () => { wantVG = vmap(gs, { inAxes })(...batched) as Tensor[]; });
       stage("jit(vmap(grad(s∘f)))", () => assertSame(jit(vmap(gs, { inAxes }))(...batched) as Tensor[], wantVG, rtol, "jit(vmap(grad(s∘f)))"));
     }
   }
@@ -460,6 +464,45 @@ op({
     });
   })),
   f: ({ axis, is, idx }: { axis: number; is: number[]; idx: number[] }) => (x, v) => np.indexAdd(x, intTensor(idx, is), v, axis),
+});
+
+op({
+  name: "splat-constant operands: indexAdd of ones/scalars, sums and means of broadcast inputs",
+  draw: shape(1, 3).chain((s) => fc.integer({ min: -s.length, max: s.length - 1 }).chain((axis) => {
+    const a = normAxis(axis, s.length);
+    return shape(1, 2, 1, 5).chain((is) => indices(is, s[a]).map((idx) => ({ shapes: [s], params: { axis, is }, ints: [{ values: idx, shape: is }] })));
+  })),
+  f: ({ axis, is }: { axis: number; is: number[] }) => (x, i) => {
+    const a = normAxis(axis, x.ndim);
+    const upd = [...x.shape.slice(0, a), ...is, ...x.shape.slice(a + 1)];
+    return [
+      np.indexAdd(x, i, np.ones(upd), a), np.indexAdd(x.mul(2), i, 2.5, a), np.indexAdd(np.zeros(x.shape), i, np.full(upd, -1.5), a),
+      np.sum(np.broadcastTo(x, [3, ...x.shape]), 0), np.mean(np.broadcastTo(np.expandDims(x, 0), [2, ...x.shape]), [0, 1]),
+      np.sum(np.broadcastTo(np.sum(x, axis, { keepdims: true }), x.shape).mul(x)),
+    ];
+  },
+});
+op({
+  name: "reductions of broadcast values (a new axis anywhere, loaded or computed) over every axis subset",
+  numRuns: 24,
+  draw: shape(1, 3, 1, 3).chain((s) => fc.record({
+    at: fc.integer({ min: 0, max: s.length }), k: fc.integer({ min: 2, max: 3 }), computed: fc.boolean(), keepdims: fc.boolean(),
+    axes: fc.subarray(range(s.length + 1)), op: fc.constantFrom("sum", "mean", "max"),
+  }).map((params) => ({ shapes: [s], params }))),
+  f: ({ at, k, computed, keepdims, axes, op }: { at: number; k: number; computed: boolean; keepdims: boolean; axes: number[]; op: "sum" | "mean" | "max" }) => (x) => {
+    const src = computed ? np.sin(x) : x;
+    const shp = [...x.shape.slice(0, at), 1, ...x.shape.slice(at)];
+    const b = np.broadcastTo(np.reshape(src, shp), [...x.shape.slice(0, at), k, ...x.shape.slice(at)]);
+    const r = np[op](b, axes, { keepdims });
+    return [r, r.mul(np.cos(r))];
+  },
+});
+op({
+  name: "segment counts: segmentSum of ones with traced ids",
+  draw: fc.tuple(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 4 }), shape(0, 1)).chain(([n, segs, rest]) =>
+    indices([n], segs, false).map((ids) => ({ shapes: [[segs, ...rest]], params: { n, segs, rest }, ints: [{ values: ids, shape: [n] }] }))),
+  f: ({ n, segs, rest }: { n: number; segs: number; rest: number[] }) => (x, ids) =>
+    [np.segmentSum(np.ones([n, ...rest]), ids, segs), np.segmentSum(np.ones([n]), ids, segs).reshape([segs, ...rest.map(() => 1)]).mul(x)],
 });
 
 // ---- products ------------------------------------------------------------------------------------

@@ -19,13 +19,20 @@ function literalCode(v: number): string {
   return String(v);
 }
 
+/**
+ * Integer results wrap to 32 bits after every operation. float32 intermediates stay in float64
+ * registers and are rounded when stored (a Float32Array store rounds), as fused GPU/XLA kernels
+ * do: results are at least as accurate as eager's op-by-op rounding and agree with it to ~1e-7.
+ */
 function wrap(code: string, dtype: DType): string {
-  return dtype === "float32" ? `Math.fround(${code})` : dtype === "int32" ? `((${code}) | 0)` : code;
+  return dtype === "int32" ? `((${code}) | 0)` : code;
 }
 
 const SCRATCH_LIMIT = 4096;
 const UNROLL_LIMIT = 4;
-const scratchArray: Record<DType, string> = { float64: "Float64Array", float32: "Float32Array", int32: "Int32Array", bool: "Uint8Array" };
+// float32 scratch is Float64Array: a spilled value must re-read exactly as the register value it
+// was (e.g. the max a tie test compares against), and float32 intermediates live in float64.
+const scratchArray: Record<DType, string> = { float64: "Float64Array", float32: "Float64Array", int32: "Int32Array", bool: "Uint8Array" };
 
 export interface GeneratedKernel {
   source: string;
@@ -70,7 +77,7 @@ export function generateKernel(k: Kernel): GeneratedKernel {
     if (v.def.kind === "literal") return literalCode(v.dtype === "float32" ? Math.fround(v.def.value) : v.def.value);
     if (v.def.kind === "reduce") {
       const a = `a${v.id}`;
-      return wrap(v.def.factor === 1 ? a : `${a} * ${v.def.factor}`, v.dtype);
+      return wrap(v.def.factor === 1 ? a : `(${a} * ${v.def.factor})`, v.dtype);
     }
     return `v${v.id}`;
   };

@@ -5,8 +5,11 @@ import { DenseTensor } from "../dense.js";
 import { ClosedJaxpr, Literal, Var } from "../jaxpr.js";
 import { Rewriter, constValue } from "./rewrite.js";
 
-/** Results larger than this stay as computed-at-runtime broadcasts (no point materialising). */
-const MAX_FOLDED_SIZE = 1 << 16;
+/**
+ * Larger results are computed at run time instead: inside a fused loop that costs a few
+ * operations per element, while a folded constant costs memory for every compiled signature.
+ */
+const MAX_FOLDED_SIZE = 4096;
 
 export function foldConstants(cj: ClosedJaxpr): ClosedJaxpr {
   const r = new Rewriter(cj);

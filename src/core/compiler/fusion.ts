@@ -6,7 +6,7 @@ import { DenseTensor } from "../dense.js";
 import { DType } from "../dtype.js";
 import { ClosedJaxpr, Literal, Var, Atom } from "../jaxpr.js";
 import { Params, Primitive } from "../primitive.js";
-import { Kernel, KEffect, KValue, OutputInit, ReduceOp, resolveAlias } from "./kernel-ir.js";
+import { Kernel, KEffect, KValue, OutputInit, ReduceOp, levelOf, resolveAlias } from "./kernel-ir.js";
 import { View, broadcastView, contiguousView, reshapeView, sliceView, transposeView } from "./views.js";
 
 export type Ref =
@@ -256,15 +256,25 @@ export function planProgram(cj: ClosedJaxpr, forcedBreaks: ReadonlySet<number>):
           return true;
         }
         const L = Math.min(...onDep);
-        if (keptDep.every((d) => d < L)) {
-          setInternal(b.value(out.aval.dtype, [...out.aval.shape], outDax, keptDep, { kind: "reduce", op: lw.op as ReduceOp, input: v, accLevel: L, factor }, k));
+        // Loops shallower than the accumulation's level run around it whether or not the value
+        // depends on them: a reduced axis the value does not vary on is counted by its loop when
+        // that loop encloses the accumulation (and its accumulator), and by the factor otherwise.
+        const accAt = levelOf(v);
+        const sumFactor = (iterated: (d: number) => boolean) =>
+          lw.op === "sum" ? reducedDomain.filter((d) => !v.dep.includes(d) && !iterated(d)).reduce((n, d) => n * D[d], 1) : 1;
+        // A kept axis between the accumulator and the accumulation would be summed over too.
+        const keptInside = outDax.some((d) => d >= L && d < accAt);
+        if (keptDep.every((d) => d < L) && !keptInside) {
+          const f = sumFactor((d) => d >= L && d < accAt);
+          setInternal(b.value(out.aval.dtype, [...out.aval.shape], outDax, keptDep, { kind: "reduce", op: lw.op as ReduceOp, input: v, accLevel: L, factor: f }, k));
           return true;
         }
+        const outAt = Math.max(accAt, ...outDax.map((d) => d + 1));
         // Not a suffix of the loop nest: accumulate into the output buffer, readable after the kernel.
         const slot = numSlots++;
         const init = lw.op === "sum" ? 0 : lw.op === "prod" ? 1 : lw.op === "max" ? -Infinity : Infinity;
         b.outputs.push({ slot, shape: [...out.aval.shape], dtype: out.aval.dtype, init: { kind: "fill", value: init } });
-        b.events.push({ kind: "reduceInto", op: lw.op, value: v, out: slot, outDax, outShape: [...out.aval.shape], factor, origin: k });
+        b.events.push({ kind: "reduceInto", op: lw.op, value: v, out: slot, outDax, outShape: [...out.aval.shape], factor: sumFactor((d) => d < outAt), origin: k });
         refs.set(out, { kind: "sealed", slot, aval: out.aval });
         b.members.add(out);
         return true;

@@ -1,17 +1,21 @@
 // WebAssembly SIMD matrix multiply, generated in-process (no toolchain): a tiny binary emitter
-// writes one module with an exported memory and two functions (float32, float64). Each is a
-// GotoBLAS-style blocked loop nest around a register-blocked micro-kernel:
-//   for each k block (KC) → for each row block (MC rows of packed A, kept in L2)
-//     → for each NR-wide panel of packed B (KC×NR, kept in L1)
-//       → for each MR-high panel of packed A: C[MR×NR] += Ap[MR×KC]·Bp[KC×NR]
-// with the MR×NR tile of C held in v128 accumulators across the whole k block (mul then add;
-// no fused multiply-add, so results are a reassociation of the plain loop, NaN/Inf included).
+// writes one module with an exported memory and four functions: a float32 and a float64 gemm, a
+// B-panel packer and a strided 2-D copy. Each gemm is a GotoBLAS-style loop nest around a
+// register-blocked micro-kernel:
+//   for each k block (KC) → for each row block (MC rows of A, kept in L2)
+//     → for each 32-byte-wide panel of packed B (KC×NR, kept in L1)
+//       → for each MR rows of A: C[MR×NR] += A[MR×KC]·Bp[KC×NR]
+// The MR×NR tile of C (4×8 float32, 4×4 float64) lives in eight v128 accumulators across the k
+// block; each k step is NR/lanes vector loads of B, MR load-splats of A and MR·NR/lanes mul+add
+// pairs (no fused multiply-add, so results are a reassociation of the plain loop, NaN/Inf
+// included, with no zero skipping).
 //
-// JS packs A into MR-row panels ([panel][k][MR]) and B into NR-column panels ([panel][k][NR])
-// inside wasm memory, zero-padding ragged edges (and k up to a multiple of the unroll), runs the
-// kernel on a padded C of (ceil(m/MR)·MR) × (ceil(n/NR)·NR), and copies the m×n corner back out.
-// Browser-safe: only the WebAssembly global is used; when it (or SIMD) is missing, or the module
-// cannot be compiled synchronously, `wasmMatmul` returns false and the caller falls back to JS.
+// Per call (and batch item) JS copies A (rows padded with zeros to a multiple of MR), B and C into
+// wasm memory (rows of B and C padded with zeros to a multiple of NR by copy2d when n is ragged),
+// the packer rearranges B into [panel][k][NR], the gemm runs, and the m×n corner of C is copied
+// back: the copies are part of every timing in bench/gemm.ts.
+// Browser-safe: only the WebAssembly global is used; when it (or SIMD) is missing, the module
+// cannot be compiled, or memory cannot grow, the caller (dot.ts) falls back to JS.
 
 // ---- a minimal wasm binary emitter ------------------------------------------------------------
 
@@ -321,7 +325,7 @@ export class WasmGemm {
   private f32view: Float32Array;
   private f64view: Float64Array;
 
-  constructor(readonly config: GemmConfig, module: WebAssembly.Module) {
+  constructor(readonly config: GemmConfig, readonly module: WebAssembly.Module) {
     const inst = new WebAssembly.Instance(module, {});
     this.memory = inst.exports.mem as WebAssembly.Memory;
     this.fn32 = inst.exports.f32 as unknown as GemmFn;
@@ -383,7 +387,12 @@ export class WasmGemm {
         this.copy2d(rE * es, cE * es, m, rowBytes, rowBytes, ldBytes);
       }
       this.pack(bE * es, pE * es, k, npan, ldBytes);
-      fn(aE * es, pE * es, cE * es, mpan, npan, k, k * es, ldBytes, kc, mcp);
+      // One call per row block (the kernel's own outer loop would do the same work in one call):
+      // a long first call can then switch from V8's baseline wasm code to the optimised code as
+      // soon as that is compiled in the background, instead of finishing the whole product in it.
+      for (let i0 = 0; i0 < mpan; i0 += mcp) {
+        fn((aE + i0 * mr * k) * es, pE * es, (cE + i0 * mr * ld) * es, Math.min(mcp, mpan - i0), npan, k, k * es, ldBytes, kc, mcp);
+      }
       if (ld === n) c.set(M.subarray(cE, cE + m * n), co);
       else {
         this.copy2d(cE * es, rE * es, m, rowBytes, ldBytes, rowBytes);
@@ -405,14 +414,26 @@ export function createWasmGemm(config: GemmConfig = DEFAULT_CONFIG): WasmGemm | 
   }
 }
 
+/** Wasm memory never shrinks: past this size the shared instance is replaced after the call. */
+const MAX_RETAINED_BYTES = 64 * 1024 * 1024;
+
 let shared: WasmGemm | null | undefined;
+let sharedModule: WebAssembly.Module | undefined;
 let pending = false;
 
 /** The shared instance (created on first use); null while unavailable. */
 export function wasmGemm(): WasmGemm | null {
   if (shared !== undefined) return shared;
+  if (sharedModule) {
+    shared = new WasmGemm(DEFAULT_CONFIG, sharedModule);
+    return shared;
+  }
   shared = createWasmGemm();
-  if (shared === null && !pending && typeof WebAssembly !== "undefined") {
+  if (shared !== null) {
+    sharedModule = shared.module;
+    return shared;
+  }
+  if (!pending && typeof WebAssembly !== "undefined") {
     // Browsers refuse large synchronous compiles on the main thread: compile asynchronously and
     // use the JS loop until the module is ready.
     pending = true;
@@ -420,7 +441,7 @@ export function wasmGemm(): WasmGemm | null {
       const bytes = buildGemmModule(DEFAULT_CONFIG.f32, DEFAULT_CONFIG.f64);
       if (WebAssembly.validate(bytes)) {
         WebAssembly.compile(bytes).then(
-          (mod) => { try { shared = new WasmGemm(DEFAULT_CONFIG, mod); } catch { /* stay on JS */ } },
+          (mod) => { try { shared = new WasmGemm(DEFAULT_CONFIG, mod); sharedModule = mod; } catch { /* stay on JS */ } },
           () => {},
         );
       }
@@ -433,6 +454,10 @@ export function wasmGemm(): WasmGemm | null {
 export function wasmMatmul(a: Float32Array | Float64Array, b: Float32Array | Float64Array, c: Float32Array | Float64Array, batch: number, m: number, k: number, n: number): boolean {
   const g = wasmGemm();
   if (g === null) return false;
-  g.matmul(a, b, c, batch, m, k, n);
+  try {
+    g.matmul(a, b, c, batch, m, k, n);
+  } finally {
+    if (g.memory.buffer.byteLength > MAX_RETAINED_BYTES && shared === g) shared = undefined; // let it be collected
+  }
   return true;
 }
