@@ -66,7 +66,7 @@ const median = process.argv.includes("--median");
 const cpuClock = process.argv.includes("--cpu");
 
 const rows: string[] = [];
-console.log(`# matmul kernels, GFLOP/s (${median ? "median" : "best"} run; ${machine()}, single thread)`);
+console.log(`# matmul kernels, GFLOP/s (${median ? "median" : "best"} run by ${cpuClock ? "CPU" : "wall"} time; ${machine()}, single thread)`);
 console.log(`config: ${JSON.stringify(config)}; load average at start ${os.loadavg().map((x) => x.toFixed(1)).join(" ")} (other processes share these cores)`);
 console.log("| shape (batch×m×k×n) | dtype | old JS loop | tuned JS | wasm SIMD | batchedMatmul |");
 console.log("|---|---|---:|---:|---:|---:|");

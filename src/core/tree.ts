@@ -89,11 +89,17 @@ export class TreeDef {
         return `{${keys.map((k, i) => `${fmtKey(k)}: ${this.children[i]}`).join(", ")}}`;
       }
       case "custom": {
+        // Static aux data is part of the structure (jit keys its cache on this string).
         const name = this.cls?.name || "anonymous";
-        return `${name}(${this.children.map(String).join(", ")})`;
+        const aux = this.aux === null || this.aux === undefined ? "" : safeJson(this.aux);
+        return `${name}${aux}(${this.children.map(String).join(", ")})`;
       }
     }
   }
+}
+
+function safeJson(x: unknown): string {
+  try { return JSON.stringify(x) ?? ""; } catch { return String(x); }
 }
 
 function fmtKey(k: string): string {

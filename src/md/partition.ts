@@ -14,11 +14,10 @@
 // matches none of them for the given box (a clear error, never a wrong list).
 //
 // Units are the user's.
-import { np, Tensor, TensorLike } from "../index.js";
+import { np, tree, Tensor, TensorLike } from "../index.js";
 import type { DisplacementFn } from "./space.js";
 import type { NeighborList } from "./types.js";
 // Wrapping the typed arrays the build fills, without another copy (as simulate.ts does).
-import { DenseTensor } from "../core/dense.js";
 import {
   BoxGeometry, binFractional, boxGeometry, boxMatrix, cellsPerAxis, fractionalPositions, positionsData,
 } from "./cell-list.js";
@@ -65,6 +64,35 @@ export interface PartitionNeighborList extends NeighborList {
   /** This call changed the capacity (update only; a jitted consumer will retrace once). */
   reallocated: boolean;
 }
+
+/**
+ * The list as a pytree: its tensors are leaves, while format, half, capacity, cutoff, skin and the
+ * overflow flag are static structure, so a list passes straight into jit (same capacity → no
+ * retrace) and the energy code can branch on them. Per-build counters (needed, rebuilt,
+ * reallocated) are not part of the structure; inside a jitted function they read as unknown.
+ */
+class NeighborListState implements PartitionNeighborList {
+  constructor(
+    readonly format: "sparse" | "dense", readonly half: boolean,
+    readonly i: Tensor, readonly j: Tensor, readonly mask: Tensor,
+    readonly capacity: number, readonly needed: number, readonly overflow: boolean,
+    readonly referencePositions: Tensor, readonly cutoff: number, readonly skin: number,
+    readonly rebuilt: boolean, readonly reallocated: boolean,
+  ) {}
+  with(changes: { rebuilt?: boolean; reallocated?: boolean }): NeighborListState {
+    return new NeighborListState(this.format, this.half, this.i, this.j, this.mask, this.capacity, this.needed, this.overflow,
+      this.referencePositions, this.cutoff, this.skin, changes.rebuilt ?? this.rebuilt, changes.reallocated ?? this.reallocated);
+  }
+}
+type StaticFields = { format: "sparse" | "dense"; half: boolean; capacity: number; cutoff: number; skin: number; overflow: boolean };
+tree.register(NeighborListState, {
+  flatten: (n: NeighborListState): [unknown[], StaticFields] => [
+    [n.i, n.j, n.mask, n.referencePositions],
+    { format: n.format, half: n.half, capacity: n.capacity, cutoff: n.cutoff, skin: n.skin, overflow: n.overflow },
+  ],
+  unflatten: (a: StaticFields, [i, j, mask, ref]: unknown[]) =>
+    new NeighborListState(a.format, a.half, i as Tensor, j as Tensor, mask as Tensor, a.capacity, -1, a.overflow, ref as Tensor, a.cutoff, a.skin, false, false),
+});
 
 export interface NeighborListFns {
   /** Build a list for positions R with capacity ceil(needed · capacityMultiplier) + extraCapacity. */
@@ -138,7 +166,8 @@ export function neighborList(displacement: DisplacementFn, box: TensorLike | nul
     const fields = assemble(pairs, count, format, half, capacity, multiplier, extra, onOverflow, w);
     const referencePositions = Rt.dtype === "float64" ? Rt : Rt.astype("float64");
     referenceData.set(referencePositions, data);
-    return { format, half, ...fields, referencePositions, cutoff, skin, rebuilt: true };
+    return new NeighborListState(format, half, fields.i, fields.j, fields.mask, fields.capacity, fields.needed, fields.overflow,
+      referencePositions, cutoff, skin, true, fields.reallocated);
   };
 
   return {
@@ -161,7 +190,10 @@ export function neighborList(displacement: DisplacementFn, box: TensorLike | nul
       const { kind, geom } = resolve(dimension);
       const moved = maxDisplacementSquared(data, ref, count, dimension, kind, geom);
       if (!nbrs.overflow && moved <= (skin / 2) ** 2) {
-        return { ...nbrs, rebuilt: false, reallocated: false };
+        return nbrs instanceof NeighborListState
+          ? nbrs.with({ rebuilt: false, reallocated: false })
+          : new NeighborListState(nbrs.format, nbrs.half, nbrs.i, nbrs.j, nbrs.mask, nbrs.capacity, nbrs.needed, nbrs.overflow,
+            nbrs.referencePositions, nbrs.cutoff, nbrs.skin, false, false);
       }
       return build(Rt, nbrs.capacity, 0, "update");
     },
@@ -469,7 +501,7 @@ function assemble(pairs: PairBuffer, n: number, format: "sparse" | "dense", half
       }
     }
     return {
-      i: new DenseTensor(oi, [capacity], "int32"), j: new DenseTensor(oj, [capacity], "int32"), mask: new DenseTensor(om, [capacity], "bool"),
+      i: np.frombuffer(oi, [capacity]), j: np.frombuffer(oj, [capacity]), mask: np.frombuffer(om, [capacity]),
       capacity, needed, overflow, reallocated,
     };
   }
@@ -488,7 +520,7 @@ function assemble(pairs: PairBuffer, n: number, format: "sparse" | "dense", half
   }
   const shape = [n, capacity];
   return {
-    i: new DenseTensor(oi, shape, "int32"), j: new DenseTensor(oj, shape, "int32"), mask: new DenseTensor(om, shape, "bool"),
+    i: np.frombuffer(oi, shape), j: np.frombuffer(oj, shape), mask: np.frombuffer(om, shape),
     capacity, needed, overflow, reallocated,
   };
 }

@@ -96,6 +96,8 @@ export interface InitOptions {
   mass?: TensorLike;
   /** Temperature (energy units) of the initial Maxwell–Boltzmann velocities; default the integrator's kT, or 0 for NVE. */
   kT?: number;
+  /** Energy arguments (neighbour list, box, species) for the initial force evaluation. */
+  args?: EnergyArgs;
 }
 
 /** An integrator: pure functions over a state pytree. */
@@ -130,7 +132,7 @@ export function nve(energyFn: EnergyFn, shift: ShiftFn, opts: { dt: number }): S
     init(key, R, o = {}) {
       const r = asPositions(R, where);
       const mass = massTensor(o.mass, r.shape[0], where);
-      const [energy, force] = ef(r);
+      const [energy, force] = ef(r, o.args);
       assertFinite(energy, `${where} init`, "potential energy");
       return { position: r, momentum: initialMomenta(key, r.shape, mass, o.kT ?? 0), force, mass, energy };
     },
@@ -170,7 +172,7 @@ export function nvtLangevin(energyFn: EnergyFn, shift: ShiftFn, opts: { dt: numb
       const r = asPositions(R, where);
       const mass = massTensor(o.mass, r.shape[0], where);
       const [k1, k2] = random.split(key);
-      const [energy, force] = ef(r);
+      const [energy, force] = ef(r, o.args);
       assertFinite(energy, `${where} init`, "potential energy");
       return { position: r, momentum: initialMomenta(k1, r.shape, mass, o.kT ?? kT), force, mass, energy, key: k2 };
     },
@@ -289,7 +291,7 @@ export function nvtNoseHoover(energyFn: EnergyFn, shift: ShiftFn, opts: NoseHoov
       const n = r.shape[0], d = r.shape[1];
       const dof = d * Math.max(n - 1, 1);
       const mass = massTensor(o.mass, n, where);
-      const [energy, force] = ef(r);
+      const [energy, force] = ef(r, o.args);
       assertFinite(energy, `${where} init`, "potential energy");
       const Q = Array.from({ length: M }, (_, j) => (j === 0 ? dof : 1) * kT * tau * tau);
       const chain = { position: np.zeros([M]), momentum: np.zeros([M]), mass: np.array(Q) };
@@ -379,7 +381,7 @@ export function nptStochasticCellRescaling(energyFn: EnergyFn, shift: ShiftFn, o
       if (boxVec.ndim !== 1 || boxVec.shape[0] !== d) throw new Error(`${where}: box must be a number or ${d} side lengths, got shape [${b.shape}]`);
       const mass = massTensor(o.mass, r.shape[0], where);
       const [k1, k2] = random.split(key);
-      const [energy, force] = ef(r, { box: boxVec });
+      const [energy, force] = ef(r, { ...o.args, box: boxVec });
       assertFinite(energy, `${where} init`, "potential energy");
       return { position: r, momentum: initialMomenta(k1, r.shape, mass, o.kT ?? kT), force, mass, energy, key: k2, box: boxVec };
     },

@@ -12,7 +12,7 @@ export interface XyzFrameOptions {
   box?: TensorLike;
   /** Periodic along each axis; default true when a box is given. */
   pbc?: boolean | boolean[];
-  /** Velocities [N, d] (written as `vel`, ASE reads them as momenta / masses when masses are present). */
+  /** Velocities [N, d] (written as `vel`; ASE puts them in atoms.arrays["vel"]). */
   velocity?: Tensor;
   /** Forces [N, d] (written as `forces`). */
   force?: Tensor;

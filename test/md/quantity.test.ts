@@ -177,7 +177,8 @@ test("phonon frequencies of fcc LJ agree with ASE's finite-displacement phonons"
   (ref.frequencies as number[][]).forEach((fr, k) => fr.forEach((w, j) => { worst = Math.max(worst, Math.abs(ours[k][j] - w)); }));
   const wMax = Math.max(...(ref.frequencies as number[][]).flat());
   console.log(`phonons vs ASE (fcc LJ, 3×3×3, ${qs.length} q-points × 12 branches): max |Δω| = ${worst.toExponential(2)} (ω_max = ${wMax.toFixed(4)}); Γ optical ${ours[0][3].toFixed(6)} vs ${ref.frequencies[0][3].toFixed(6)}`);
-  assert.ok(worst < 1e-4, `max |Δω| = ${worst}`);
+  // ASE's central differences (δ = 1e-4) carry O(δ²) ≈ 1e-6 relative error and ~1e-5 noise on the zero modes.
+  assert.ok(worst < 5e-5, `max |Δω| = ${worst}`);
 
   // Acoustic sum rule and the other entry points.
   assert.ok(Math.max(...Array.from(ours[0].slice(0, 3), Math.abs)) < 1e-6, "three zero modes at Γ");

@@ -104,3 +104,15 @@ export function eye(n: number, m?: number, opts: DTypeOpt & { k?: number } = {})
   return new DenseTensor(buf, [n, cols], d);
 }
 export function identity(n: number, opts: DTypeOpt = {}): Tensor { return eye(n, n, opts); }
+
+/**
+ * Wrap a typed array as a tensor without copying (NumPy's frombuffer). The dtype follows the
+ * array type (Float64Array, Float32Array, Int32Array, Uint8Array → bool). The caller hands the
+ * array over: tensors are immutable, so it must not be written to afterwards.
+ */
+export function frombuffer(buffer: Float64Array | Float32Array | Int32Array | Uint8Array, shape?: readonly number[]): Tensor {
+  const dtype: DType = buffer instanceof Float64Array ? "float64" : buffer instanceof Float32Array ? "float32" : buffer instanceof Int32Array ? "int32" : "bool";
+  const s = shape ? [...shape] : [buffer.length];
+  if (sizeOf(s) !== buffer.length) throw new Error(`frombuffer: a buffer of ${buffer.length} elements does not fit shape ${fmtShape(s)}`);
+  return new DenseTensor(buffer, s, dtype);
+}
