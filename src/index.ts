@@ -19,3 +19,4 @@ export { stopGradient } from "./core/numpy/stop-gradient.js";
 export { ClosedJaxpr, Jaxpr } from "./core/jaxpr.js";
 export { tree } from "./core/tree.js";
 export { random } from "./core/random.js";
+export { isConcrete } from "./core/concrete.js";

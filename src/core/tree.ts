@@ -77,7 +77,7 @@ export class TreeDef {
   unflatten<T = unknown>(leaves: Iterable<unknown>): T { return unflatten(this, leaves) as T; }
   equals(other: TreeDef): boolean { return treedefEqual(this, other); }
 
-  /** `{a: *, b: [*, *]}`; `*` is a leaf; registered classes print as `Name({...children})`. */
+  /** `{a: *, b: [*, *]}`; `*` is a leaf; registered classes print as `Name<aux>(children)`. */
   toString(): string {
     switch (this.kind) {
       case "leaf": return "*";
@@ -91,7 +91,7 @@ export class TreeDef {
       case "custom": {
         // Static aux data is part of the structure (jit keys its cache on this string).
         const name = this.cls?.name || "anonymous";
-        const aux = this.aux === null || this.aux === undefined ? "" : safeJson(this.aux);
+        const aux = this.aux === null || this.aux === undefined ? "" : `<${safeJson(this.aux)}>`;
         return `${name}${aux}(${this.children.map(String).join(", ")})`;
       }
     }

@@ -14,8 +14,7 @@
 // Blow-ups: an eager `step` checks that the new potential energy and positions are finite and
 // throws an Error naming the step and the quantity; a jitted step cannot look at its values, so
 // drive it with `simulate.run`, which checks after every step and keeps the last good state.
-import { np, random, valueAndGrad, grad, Tensor, TensorLike } from "../index.js";
-import { DenseTensor } from "../core/dense.js";
+import { np, random, valueAndGrad, grad, isConcrete, Tensor, TensorLike } from "../index.js";
 import type { EnergyArgs, EnergyFn } from "./types.js";
 import type { ShiftFn } from "./space.js";
 
@@ -31,10 +30,6 @@ export function massTensor(mass: TensorLike | undefined, n: number, where: strin
   throw new Error(`${where}: mass must be a number or one value per atom ([${n}]), got shape [${m.shape}]`);
 }
 
-/** Whether a tensor holds values now (not a tracer inside jit/grad/vmap). */
-export function isConcrete(x: Tensor): boolean {
-  return x instanceof DenseTensor;
-}
 
 /** A step produced NaN or ±Inf. */
 export class NonFiniteError extends Error {

@@ -91,7 +91,7 @@ test("registered classes flatten to their children and rebuild with their aux da
   const model = { layers: [layer], scale: 2 };
   const [leaves, def] = tree.flatten(model);
   assert.equal(leaves.length, 3);
-  assert.equal(def.toString(), "{layers: [Linear(*, *)], scale: *}");
+  assert.equal(def.toString(), '{layers: [Linear<"dense1">(*, *)], scale: *}');
   const doubled = tree.map((x: Tensor | number) => (x instanceof Tensor ? vec(Array.from(x.data(), (v) => 2 * v)) : x), model);
   assert.ok(doubled.layers[0] instanceof Linear);
   assert.equal(doubled.layers[0].name, "dense1");
