@@ -91,7 +91,8 @@ export class TreeDef {
       case "custom": {
         // Static aux data is part of the structure (jit keys its cache on this string).
         const name = this.cls?.name || "anonymous";
-        const aux = this.aux === null || this.aux === undefined ? "" : `<${safeJson(this.aux)}>`;
+        const json = this.aux === null || this.aux === undefined ? "" : safeJson(this.aux);
+        const aux = json ? `<${json}>` : "";
         return `${name}${aux}(${this.children.map(String).join(", ")})`;
       }
     }
