@@ -691,8 +691,8 @@ op({
 
 for (const spec of specs) {
   test(`jit ≡ eager: ${spec.name}`, () => {
-    fc.assert(fc.property(caseArb(spec), (c) => checkCase(spec, c, "float64")), { numRuns: runs(spec.numRuns ?? 8), seed: SEED, includeErrorInReport: true });
-    fc.assert(fc.property(caseArb(spec), (c) => checkCase(spec, c, "float32")), { numRuns: runs(3), seed: SEED + 1, includeErrorInReport: true });
+    fc.assert(fc.property(caseArb(spec), (c) => checkCase(spec, c, "float64")), { numRuns: runs(spec.numRuns ?? 12), seed: SEED, includeErrorInReport: true });
+    fc.assert(fc.property(caseArb(spec), (c) => checkCase(spec, c, "float32")), { numRuns: runs(4), seed: SEED + 1, includeErrorInReport: true });
   });
 }
 

@@ -1,0 +1,11 @@
+// diffmol/io: files (Node only). Outputs are never half-written (design §7): writeTextAtomic
+// writes to a temporary name and renames; trajectory and log writers append to `<path>.partial`
+// and rename on close(). Readers name the file and line in every error. Units: the io layer
+// follows ASE (Å, eV) for files read from elsewhere; what diffmol writes is in the units of the
+// arrays given (reduced LJ units in the examples).
+export { writeTextAtomic } from "./atomic.js";
+export { TrajectoryWriter, openTrajectory, CsvLogWriter, openCsvLog } from "./writers.js";
+export type { TrajectoryFormat, TrajectoryOptions, CsvLogOptions } from "./writers.js";
+export { readExtxyz } from "./extxyz.js";
+export type { ExtxyzFrame, ExtxyzProperty, ExtxyzValue } from "./extxyz.js";
+export { readExtxyzFile } from "./files.js";
