@@ -129,10 +129,15 @@ export function run(opts: LjLiquidOptions = {}): LjLiquidResult {
   log.close();
 
   const frames = rdfFrames.length > 0 ? rdfFrames : [state.position];
-  const { r, g } = quantity.radialDistribution(displacement, frames, { rMax: L / 2, nBins: 200, volume: L ** 3 });
+  const { r, g } = quantity.radialDistribution(displacement, frames, { rMax: L / 2, nBins: 100, volume: L ** 3 });
   let peak = 0;
   for (let k = 1; k < g.length; k++) if (g[k] > g[peak]) peak = k;
-  const rdfPeak = r[peak];
+  // Refine the highest bin by the parabola through it and its two neighbours.
+  let rdfPeak = r[peak];
+  if (peak > 0 && peak < g.length - 1) {
+    const curvature = g[peak - 1] - 2 * g[peak] + g[peak + 1];
+    if (curvature < 0) rdfPeak += (0.5 * (g[peak - 1] - g[peak + 1]) / curvature) * (r[1] - r[0]);
+  }
   print(`g(r) peaks at r = ${rdfPeak.toFixed(3)} σ (g = ${g[peak].toFixed(2)}, ${frames.length} frames)`);
   print(`wrote ${trajectoryPath} and ${logPath}`);
   return { outDir, trajectoryPath, logPath, atoms, reports, rdfPeak };

@@ -80,7 +80,13 @@ class KernelBuilder {
 
 /** Domain axes for a value of `shape` with no internal operand to say which axes it runs on. */
 function defaultDax(shape: readonly number[], domain: readonly number[]): number[] | null {
-  if (eqShape(shape, domain) || eqShape(shape, domain.slice(0, shape.length))) return shape.map((d, i) => (d === 1 ? -1 : i));
+  // The whole domain or a leading part of it (a per-row value, as a reduction over trailing
+  // axes leaves); else NumPy's right alignment (a bias [F] in an [N, F] loop).
+  // (A leading part is tried first: under vmap the batch axes lead. Consumers check that the
+  // axes they combine agree, so a wrong guess splits the kernel rather than the result.)
+  if (eqShape(shape, domain.slice(0, shape.length))) return shape.map((d, i) => (d === 1 ? -1 : i));
+  const off = domain.length - shape.length;
+  if (off >= 0 && eqShape(shape, domain.slice(off))) return shape.map((d, i) => (d === 1 ? -1 : i + off));
   return null;
 }
 
@@ -180,6 +186,9 @@ export function planProgram(cj: ClosedJaxpr, forcedBreaks: ReadonlySet<number>):
     const lw = e.prim.lower!;
     const [out] = e.outs;
     const ins = e.inputs.map(refOf);
+    if (lw.kind === "elementwise" && e.prim.name === "add" && ins.length === 2 && ins.every((r) => r.kind === "sealed")) {
+      return mergeSealedSums(b, k);
+    }
     if (ins.some((r) => r.kind === "sealed" && !(lw.kind === "scatterAdd" && r === ins[0]))) return false;
     const D = b.domain;
     const internalOf = (r: Ref): KValue | null => (r.kind === "internal" ? r.value : null);
@@ -295,6 +304,8 @@ export function planProgram(cj: ClosedJaxpr, forcedBreaks: ReadonlySet<number>):
           if (dax.some((d) => Number.isNaN(d))) return fail();
         } else dax = defaultDax(out.aval.shape, D);
         if (!dax) return fail();
+        const usedAxes = dax.filter((d) => d >= 0);
+        if (new Set(usedAxes).size !== usedAxes.length || dax.some((d, o) => d >= 0 && D[d] !== out.aval.shape[o])) return fail();
         const idx = ir.kind === "internal" ? ir.value : ir.kind === "literal" ? b.literal(ir.value, "int32", k) : b.load((ir as { view: View }).view, "int32", dax.slice(axis, axis + nI), k);
         const axisMap = xr.view.shape.map((d, a) => (a === axis ? -1 : d === 1 ? -1 : dax![a < axis ? a : a + nI - 1]));
         const dep = union(idx.dep, axisMap.filter((d) => d >= 0));
@@ -315,6 +326,8 @@ export function planProgram(cj: ClosedJaxpr, forcedBreaks: ReadonlySet<number>):
           if (upd.def.kind === "literal") upd = b.value(upd.dtype, [...ur.aval.shape], dax, [], { kind: "alias", of: upd }, k);
         }
         const idxDax = upd.dax.slice(axis, axis + nI);
+        // An index computed in the kernel must run along the same loops as the updates it places.
+        if (ir.kind === "internal" && ir.value.dax.some((d, a) => ir.value.shape[a] !== 1 && d !== idxDax[a])) return fail();
         const idx = ir.kind === "internal" ? ir.value : ir.kind === "literal" ? b.literal(ir.value, "int32", k) : b.load((ir as { view: View }).view, "int32", idxDax, k);
         let slot: number;
         if (opr.kind === "sealed") {
@@ -340,6 +353,31 @@ export function planProgram(cj: ClosedJaxpr, forcedBreaks: ReadonlySet<number>):
       case "slice":
         return fail();
     }
+  };
+
+  /**
+   * add(A, B) of two sums this kernel is still accumulating (array reductions or scatter-adds
+   * into zeros) — the two halves of a gradient — becomes one buffer that both accumulate into.
+   */
+  const mergeSealedSums = (b: KernelBuilder, k: number): boolean => {
+    const e = j.eqns[k];
+    const [xa, xb] = e.inputs as Var[];
+    const [ra, rb] = [refs.get(xa)!, refs.get(xb)!] as { kind: "sealed"; slot: number }[];
+    const out = e.outs[0];
+    if (ra.slot === rb.slot || !xa.aval.equals(out.aval) || !xb.aval.equals(out.aval)) return false;
+    if ([xa, xb].some((v) => isOutput.has(v) || (lastUse.get(v) ?? -1) > k)) return false;
+    const oa = b.outputs.find((o) => o.slot === ra.slot);
+    const ob = b.outputs.find((o) => o.slot === rb.slot);
+    if (!oa || !ob || ob.init.kind !== "fill" || ob.init.value !== 0) return false;
+    const writersOf = (slot: number) => b.events.filter((ev): ev is KEffect => !("def" in ev) && ev.out === slot);
+    const sums = (ws: KEffect[]) => ws.every((w) => w.kind === "scatter" || (w.kind === "reduceInto" && w.op === "sum"));
+    const writers = writersOf(rb.slot);
+    if (!sums(writers) || !sums(writersOf(ra.slot))) return false;
+    for (const w of writers) w.out = ra.slot;
+    b.outputs.splice(b.outputs.indexOf(ob), 1);
+    refs.set(out, { kind: "sealed", slot: ra.slot, aval: out.aval });
+    b.members.add(out);
+    return true;
   };
 
   const rootDomain = (k: number): number[] | null => {
