@@ -164,11 +164,11 @@ function ownInitialState(): { x: Float64Array; v: Float64Array } {
 
 // ---- the runs ------------------------------------------------------------------------------
 
-interface EndState { x: Float64Array; v: Float64Array; rebuilds: number; reallocations: number; /** ms of the step loop (setup — first list and forces — excluded, as from LAMMPS's "Loop time") */ ms: number }
+interface EndState { x: Float64Array; v: Float64Array; rebuilds: number; reallocations: number; /** ms of the step loop (setup — first list and forces — excluded, as from LAMMPS's "Loop time") */ ms: number; /** ms of it in partition.neighborList update (the check, rebuilds, and handing the list to the threads) */ listMs: number }
 interface Row {
   case: string; impl: string; threads: number; unit: string;
   median: number | null; min: number | null; runs: number; na?: string;
-  vsLammps?: number | null; rebuilds?: number; check?: string; note?: string; loadavg: number[];
+  vsLammps?: number | null; rebuilds?: number; /** of the median, ns/atom-step spent in neighbour-list updates (median over runs) */ listNs?: number; check?: string; note?: string; loadavg: number[];
 }
 
 const [displacement, shift] = space.periodic(L);
@@ -198,16 +198,18 @@ function nveRunner(energyFn: (R: Tensor, args?: EnergyArgs) => Tensor, x0: Float
     let nbrs = nl.allocate(R);
     const [e, g] = ef(R, { neighbor: nbrs }) as [Tensor, Tensor];
     let state: simulate.NVEState = { position: R, momentum: np.frombuffer(Float64Array.from(v0), [N, 3]), force: g.neg(), mass: np.asarray(1.0).astype("float64"), energy: e };
-    let rebuilds = 0, reallocations = 0;
+    let rebuilds = 0, reallocations = 0, listMs = 0;
     const t0 = now();
     for (let s = 0; s < steps; s++) {
+      const u = now();
       nbrs = nl.update(state.position, nbrs);
+      listMs += now() - u;
       if (nbrs.rebuilt) rebuilds++;
       if (nbrs.reallocated) reallocations++;
       state = step(state, { neighbor: nbrs });
     }
     const ms = now() - t0;
-    return { x: Float64Array.from(state.position.data()), v: Float64Array.from(state.momentum.data()), rebuilds, reallocations, ms };
+    return { x: Float64Array.from(state.position.data()), v: Float64Array.from(state.momentum.data()), rebuilds, reallocations, ms, listMs };
   };
 }
 
@@ -277,7 +279,7 @@ function splitRunner(sf: SplitForces, x0: Float64Array, v0: Float64Array) {
     let nbrs = nl.allocate(np.frombuffer(x.slice(), [N, 3]));
     await sf.setList(nbrs);
     await sf.forces(f);
-    let rebuilds = 0, reallocations = 0;
+    let rebuilds = 0, reallocations = 0, listMs = 0;
     const h = DT / 2;
     const t0 = now();
     for (let s = 0; s < steps; s++) {
@@ -287,14 +289,16 @@ function splitRunner(sf: SplitForces, x0: Float64Array, v0: Float64Array) {
         x[k] = y - L * Math.floor(y / L);
       }
       // A copy: update keeps the tensor it is given as the list's reference positions.
+      const u = now();
       nbrs = nl.update(np.frombuffer(x.slice(), [N, 3]), nbrs);
       if (nbrs.rebuilt) { rebuilds++; await sf.setList(nbrs); }
+      listMs += now() - u;
       if (nbrs.reallocated) reallocations++;
       await sf.forces(f);
       for (let k = 0; k < 3 * N; k++) v[k] += h * f[k];
     }
     const ms = now() - t0;
-    return { x: Float64Array.from(x), v, rebuilds, reallocations, ms };
+    return { x: Float64Array.from(x), v, rebuilds, reallocations, ms, listMs };
   };
 }
 
@@ -427,13 +431,13 @@ async function main(): Promise<void> {
     let a = now();
     await run(Math.min(10, STEPS)); // warm-up: jit traces and compiles, V8 tiers up
     log(`  warm-up (${Math.min(10, STEPS)} steps, incl. compile) ${(now() - a).toFixed(0)} ms`);
-    const ts: number[] = [];
+    const ts: number[] = [], lists: number[] = [];
     let end!: EndState;
     for (let k = 0; k < RUNS; k++) {
       const e = await run(STEPS);
-      ts.push(e.ms);
+      ts.push(e.ms); lists.push(e.listMs);
       if (k === 0) end = e;
-      log(`  run ${k + 1}: ${ts[k].toFixed(0)} ms (${e.rebuilds} list rebuilds${e.reallocations ? `, ${e.reallocations} reallocations` : ""})`);
+      log(`  run ${k + 1}: ${ts[k].toFixed(0)} ms, of which list update ${e.listMs.toFixed(0)} ms (${e.rebuilds} list rebuilds${e.reallocations ? `, ${e.reallocations} reallocations` : ""})`);
     }
     endStates.set(`${impl}|${threads}`, end);
     const en = energies(end.x, end.v);
@@ -451,7 +455,7 @@ async function main(): Promise<void> {
     const ns = (ms: number) => (ms * 1e6) / (N * STEPS);
     rows.push({
       case: CASE, impl, threads, unit: "ns/atom-step", median: ns(median(ts)), min: ns(Math.min(...ts)), runs: RUNS,
-      vsLammps: lammpsSerialNs ? ns(median(ts)) / lammpsSerialNs : null, rebuilds: end.rebuilds, check: bad ? `DISAGREES: ${check}` : check, note, loadavg: la,
+      vsLammps: lammpsSerialNs ? ns(median(ts)) / lammpsSerialNs : null, rebuilds: end.rebuilds, listNs: ns(median(lists)), check: bad ? `DISAGREES: ${check}` : check, note, loadavg: la,
     });
   };
 
@@ -472,12 +476,12 @@ async function main(): Promise<void> {
   if (lammpsRuns.length) {
     const ns = lammpsRuns.map((l) => l.loopS * 1e9 / (N * STEPS));
     const end = lammpsEnd ? `PE/atom ${lammpsEnd.pe}, KE/atom ${lammpsEnd.ke} at step ${STEPS}` : "";
-    rows.push({ case: CASE, impl: `LAMMPS ${lammpsVersion} serial`, threads: 1, unit: "ns/atom-step", median: median(ns), min: Math.min(...ns), runs: ns.length, vsLammps: 1, rebuilds: lammpsRuns[0].builds, check: end, note: lammpsNote(lammpsRuns), loadavg: load() });
+    rows.push({ case: CASE, impl: `LAMMPS ${lammpsVersion} serial`, threads: 1, unit: "ns/atom-step", median: median(ns), min: Math.min(...ns), runs: ns.length, vsLammps: 1, rebuilds: lammpsRuns[0].builds, listNs: median(lammpsRuns.map((l) => l.neighS)) * 1e9 / (N * STEPS), check: end, note: lammpsNote(lammpsRuns), loadavg: load() });
     const pair = lammpsRuns.map((l) => l.pairS * 1e9 / (N * STEPS));
     if (lammpsRef) {
       const ns = lammpsRef.loopS * 1e9 / (N * STEPS);
       const e = lammpsRef.thermo.get(STEPS);
-      rows.push({ case: CASE, impl: `LAMMPS ${lammpsVersion} serial, neigh_modify ${REF_NEIGH}`, threads: 1, unit: "ns/atom-step", median: ns, min: ns, runs: 1, vsLammps: lammpsSerialNs ? ns / lammpsSerialNs : null, rebuilds: lammpsRef.builds, check: e ? `reference: PE/atom ${e.pe}, KE/atom ${e.ke} at step ${STEPS}` : "", note: `diffmol's rebuild policy (rebuild when an atom moved > skin/2); ${dangerous} dangerous builds; the agreement reference`, loadavg: load() });
+      rows.push({ case: CASE, impl: `LAMMPS ${lammpsVersion} serial, neigh_modify ${REF_NEIGH}`, threads: 1, unit: "ns/atom-step", median: ns, min: ns, runs: 1, vsLammps: lammpsSerialNs ? ns / lammpsSerialNs : null, rebuilds: lammpsRef.builds, listNs: lammpsRef.neighS * 1e9 / (N * STEPS), check: e ? `reference: PE/atom ${e.pe}, KE/atom ${e.ke} at step ${STEPS}` : "", note: `diffmol's rebuild policy (rebuild when an atom moved > skin/2); ${dangerous} dangerous builds; the agreement reference`, loadavg: load() });
     }
     rows.push({ case: `${CASE}: force evaluation only`, impl: `LAMMPS ${lammpsVersion} serial, "Pair" time per step`, threads: 1, unit: "ns/atom", median: median(pair), min: Math.min(...pair), runs: pair.length, note: "the Pair section of LAMMPS's timing breakdown (half list, newton on)", loadavg: load() });
   } else rows.push({ case: CASE, impl: "LAMMPS serial", threads: 1, unit: "ns/atom-step", median: null, min: null, runs: 0, na: lammpsNa ?? "not run", loadavg: load() });
@@ -498,7 +502,7 @@ async function main(): Promise<void> {
     if (mp.length) {
       const ns = mp.map((l) => l.loopS * 1e9 / (N * STEPS));
       const end = mp[0].thermo.get(STEPS);
-      rows.push({ case: CASE, impl: `LAMMPS ${lammpsVersion} mpirun -np 2`, threads: 2, unit: "ns/atom-step", median: median(ns), min: Math.min(...ns), runs: ns.length, vsLammps: lammpsSerialNs ? median(ns) / lammpsSerialNs : null, rebuilds: mp[0].builds, check: end ? `PE/atom ${end.pe}, KE/atom ${end.ke} at step ${STEPS}` : "", note: "2 MPI ranks (Open MPI)", loadavg: la });
+      rows.push({ case: CASE, impl: `LAMMPS ${lammpsVersion} mpirun -np 2`, threads: 2, unit: "ns/atom-step", median: median(ns), min: Math.min(...ns), runs: ns.length, vsLammps: lammpsSerialNs ? median(ns) / lammpsSerialNs : null, rebuilds: mp[0].builds, listNs: median(mp.map((l) => l.neighS)) * 1e9 / (N * STEPS), check: end ? `PE/atom ${end.pe}, KE/atom ${end.ke} at step ${STEPS}` : "", note: "2 MPI ranks (Open MPI)", loadavg: la });
     } else rows.push({ case: CASE, impl: "LAMMPS mpirun -np 2", threads: 2, unit: "ns/atom-step", median: null, min: null, runs: 0, na: na ?? "not run", loadavg: la });
   }
 
@@ -532,9 +536,9 @@ async function main(): Promise<void> {
   // ---- table, target, JSON --------------------------------------------------------------------
   const cell = (r: Row) => (r.median === null ? "n/a" : `${fmt(r.median)} (${fmt(r.min!)})`);
   const lines = [
-    "| case | implementation | threads | unit | median (best) | ÷ LAMMPS serial | list builds | agreement |",
-    "|---|---|---:|---|---:|---:|---:|---|",
-    ...rows.map((r) => `| ${r.case} | ${r.impl} | ${r.threads} | ${r.unit} | ${cell(r)}${r.na ? ` (${r.na})` : ""} | ${r.vsLammps ? `${r.vsLammps.toFixed(2)}×` : ""} | ${r.rebuilds ?? ""} | ${r.check ?? ""} |`),
+    "| case | implementation | threads | unit | median (best) | ÷ LAMMPS serial | list builds | of which list (ns/atom-step) | agreement |",
+    "|---|---|---:|---|---:|---:|---:|---:|---|",
+    ...rows.map((r) => `| ${r.case} | ${r.impl} | ${r.threads} | ${r.unit} | ${cell(r)}${r.na ? ` (${r.na})` : ""} | ${r.vsLammps ? `${r.vsLammps.toFixed(2)}×` : ""} | ${r.rebuilds ?? ""} | ${r.listNs === undefined ? "" : fmt(r.listNs)} | ${r.check ?? ""} |`),
   ];
   console.log(lines.join("\n"));
   const best = rows.filter((r) => r.case === CASE && r.threads === 1 && r.impl.startsWith("diffmol") && r.median !== null && !r.check?.startsWith("DISAGREES"))

@@ -1,7 +1,7 @@
 // The core must bundle for a browser: no module under src/core may import Node built-ins.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -43,7 +43,7 @@ function isNodeOnly(spec: string): boolean {
 
 test("the specifier scanner recognises every import form", () => {
   const sample = [
-    `import { readFileSync } from "node:fs";`,
+    `import { existsSync, readFileSync } from "node:fs";`,
     `import * as path from 'path';`,
     `import type { Worker } from "worker_threads";`,
     `export { x } from "./x.js";`,

@@ -498,3 +498,9 @@ test("comparisons and logical ops give bool", () => {
   assert.deepEqual(np.logicalNot(x.notEqual(2)).toArray(), [false, true, false]);
   assert.deepEqual(np.isnan(np.array([NaN, 1])).toArray(), [true, false]);
 });
+
+test("diag builds a diagonal matrix from a vector (with offset) and reads one from a matrix", () => {
+  assert.deepEqual(np.diag(np.array([1, 2])).toArray(), [[1, 0], [0, 2]]);
+  assert.deepEqual(np.diag(np.array([1, 2]), -1).toArray(), [[0, 0, 0], [1, 0, 0], [0, 2, 0]]);
+  assert.deepEqual(np.diag(np.array([[1, 2], [3, 4]]), 1).toArray(), [2]);
+});

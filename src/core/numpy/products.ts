@@ -1,7 +1,7 @@
 // Products: matmul, dot, einsum, outer, cross, tensordot, trace — all on dotGeneral.
-import { DenseTensor } from "../dense.js";
+import { DenseTensor, scalarDense } from "../dense.js";
 import { dotGeneralP } from "../primitives/dot-general.js";
-import { takeP } from "../primitives/gather.js";
+import { scatterAddP, takeP } from "../primitives/gather.js";
 import { broadcastP, reshapeP, transposeP } from "../primitives/structural.js";
 import { reduceSumP } from "../primitives/reductions.js";
 import { broadcastShapes, fmtShape, normAxis } from "../shape.js";
@@ -189,4 +189,15 @@ function takeDiagonals(w: Term): Term {
     t = takeP(flat, new DenseTensor(Int32Array.from({ length: n }, (_, i) => i * n + i), [n], "int32"), flat.ndim - 1);
     idx = [...rest.map((i) => idx[i]), idx[first]];
   }
+}
+
+/** NumPy's diag: a vector becomes a (k-th) diagonal matrix; a matrix gives its k-th diagonal. */
+export function diag(x: TensorLike, k = 0): Tensor {
+  const [t] = promoteAll("diag", [x]);
+  if (t.ndim === 2) return diagonal(t, k);
+  if (t.ndim !== 1) throw new Error(`diag: expected a 1-D or 2-D array, got shape ${fmtShape(t.shape)}`);
+  const n = t.shape[0] + Math.abs(k);
+  const rows = Int32Array.from({ length: t.shape[0] }, (_, i) => (k >= 0 ? i * n + i + k : (i - k) * n + i));
+  const flat = scatterAddP(broadcastP(scalarDense(0, t.dtype), [n * n]), new DenseTensor(rows, [rows.length], "int32"), t, 0);
+  return reshapeP(flat, [n, n]);
 }
