@@ -137,9 +137,11 @@ function describe(x: unknown): string {
 
 /**
  * The gradient of a leaf or pytree has its structure: numbers become tensors; objects (plain or
- * registered classes such as nn modules) keep their type, their tensors replaced by gradients.
+ * registered classes such as nn modules) keep their fields and methods, tensors replaced by gradients.
  */
-export type GradOf<T> = [TensorLike] extends [T] ? Tensor : T extends number ? Tensor : T extends Tensor ? Tensor : T extends readonly unknown[] ? { [K in keyof T]: GradOf<T[K]> } : T;
+export type GradOf<T> = [TensorLike] extends [T] ? Tensor : T extends number ? Tensor : T extends Tensor ? Tensor
+  : T extends (...args: never[]) => unknown ? T : T extends readonly unknown[] ? { [K in keyof T]: GradOf<T[K]> }
+  : T extends object ? { [K in keyof T]: GradOf<T[K]> } : T;
 type GradsAt<F extends AnyFn, A extends readonly number[]> = { [K in keyof A]: GradOf<Parameters<F>[A[K] & number]> };
 type ArgsGrad<F extends AnyFn, O extends GradOptions> = O["argnums"] extends readonly number[]
   ? GradsAt<F, O["argnums"]>
