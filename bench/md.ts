@@ -164,11 +164,11 @@ function ownInitialState(): { x: Float64Array; v: Float64Array } {
 
 // ---- the runs ------------------------------------------------------------------------------
 
-interface EndState { x: Float64Array; v: Float64Array; rebuilds: number; reallocations: number; /** ms of the step loop (setup — first list and forces — excluded, as from LAMMPS's "Loop time") */ ms: number; /** ms of it in partition.neighborList update (the check, rebuilds, and handing the list to the threads) */ listMs: number }
+interface EndState { x: Float64Array; v: Float64Array; rebuilds: number; reallocations: number; /** ms of the step loop (setup — first list and forces — excluded, as from LAMMPS's "Loop time") */ ms: number; /** ms of it in partition.neighborList update (the check, rebuilds, and handing the list to the threads) */ listMs: number; /** ms of it computing forces (JS-integrator runs only; the jitted NVE step cannot be split) */ forceMs?: number }
 interface Row {
   case: string; impl: string; threads: number; unit: string;
   median: number | null; min: number | null; runs: number; na?: string;
-  vsLammps?: number | null; rebuilds?: number; /** of the median, ns/atom-step spent in neighbour-list updates (median over runs) */ listNs?: number; check?: string; note?: string; loadavg: number[];
+  vsLammps?: number | null; rebuilds?: number; /** of the median, ns/atom-step spent in neighbour-list updates (median over runs) */ listNs?: number; /** ns/atom-step computing forces during the run (median over runs; JS-integrator rows) */ forceNs?: number; check?: string; note?: string; loadavg: number[];
 }
 
 const [displacement, shift] = space.periodic(L);
@@ -279,7 +279,7 @@ function splitRunner(sf: SplitForces, x0: Float64Array, v0: Float64Array) {
     let nbrs = nl.allocate(np.frombuffer(x.slice(), [N, 3]));
     await sf.setList(nbrs);
     await sf.forces(f);
-    let rebuilds = 0, reallocations = 0, listMs = 0;
+    let rebuilds = 0, reallocations = 0, listMs = 0, forceMs = 0;
     const h = DT / 2;
     const t0 = now();
     for (let s = 0; s < steps; s++) {
@@ -294,11 +294,13 @@ function splitRunner(sf: SplitForces, x0: Float64Array, v0: Float64Array) {
       if (nbrs.rebuilt) { rebuilds++; await sf.setList(nbrs); }
       listMs += now() - u;
       if (nbrs.reallocated) reallocations++;
+      const fa = now();
       await sf.forces(f);
+      forceMs += now() - fa;
       for (let k = 0; k < 3 * N; k++) v[k] += h * f[k];
     }
     const ms = now() - t0;
-    return { x: Float64Array.from(x), v, rebuilds, reallocations, ms, listMs };
+    return { x: Float64Array.from(x), v, rebuilds, reallocations, ms, listMs, forceMs };
   };
 }
 
@@ -383,12 +385,6 @@ async function main(): Promise<void> {
     rows.push({ case: `${CASE}: force evaluation only`, impl, threads: 1, unit: "ns/atom", median: (median(ts) * 1e6) / N, min: (Math.min(...ts) * 1e6) / N, runs: ts.length, note, loadavg: load() });
     log(`  force only ${impl}: median ${median(ts).toFixed(1)} ms, min ${Math.min(...ts).toFixed(1)} ms`);
   };
-  log(`\n## force evaluation only   (load average ${load().join(" ")})`);
-  forceOnly("diffmol jit(grad(E)), user energy", () => gradUser(R0, nb0).data(), "7 calls on the step-0 list");
-  forceOnly("diffmol jit(grad(E)), energy.lennardJonesNeighborList", () => gradLib(R0, nb0).data(), "7 calls on the step-0 list");
-  const fScratch = new Float64Array(3 * N), I0 = nb0.i.data() as Int32Array, J0 = nb0.j.data() as Int32Array;
-  forceOnly("hand-written half-list loop", () => { fScratch.fill(0); ljHalfListForces(x0, fScratch, I0, J0, nb0.needed, L, RC * RC); }, "7 calls on the step-0 list");
-
   // ---- NVE runs --------------------------------------------------------------------------------
   const lammpsRuns: LammpsRun[] = [];
   let lammpsNa: string | null = "na" in lmp ? lmp.na : null;
@@ -431,13 +427,13 @@ async function main(): Promise<void> {
     let a = now();
     await run(Math.min(10, STEPS)); // warm-up: jit traces and compiles, V8 tiers up
     log(`  warm-up (${Math.min(10, STEPS)} steps, incl. compile) ${(now() - a).toFixed(0)} ms`);
-    const ts: number[] = [], lists: number[] = [];
+    const ts: number[] = [], lists: number[] = [], forces: number[] = [];
     let end!: EndState;
     for (let k = 0; k < RUNS; k++) {
       const e = await run(STEPS);
-      ts.push(e.ms); lists.push(e.listMs);
+      ts.push(e.ms); lists.push(e.listMs); if (e.forceMs !== undefined) forces.push(e.forceMs);
       if (k === 0) end = e;
-      log(`  run ${k + 1}: ${ts[k].toFixed(0)} ms, of which list update ${e.listMs.toFixed(0)} ms (${e.rebuilds} list rebuilds${e.reallocations ? `, ${e.reallocations} reallocations` : ""})`);
+      log(`  run ${k + 1}: ${ts[k].toFixed(0)} ms, of which list update ${e.listMs.toFixed(0)} ms${e.forceMs === undefined ? "" : `, forces ${e.forceMs.toFixed(0)} ms`} (${e.rebuilds} list rebuilds${e.reallocations ? `, ${e.reallocations} reallocations` : ""})`);
     }
     endStates.set(`${impl}|${threads}`, end);
     const en = energies(end.x, end.v);
@@ -455,7 +451,7 @@ async function main(): Promise<void> {
     const ns = (ms: number) => (ms * 1e6) / (N * STEPS);
     rows.push({
       case: CASE, impl, threads, unit: "ns/atom-step", median: ns(median(ts)), min: ns(Math.min(...ts)), runs: RUNS,
-      vsLammps: lammpsSerialNs ? ns(median(ts)) / lammpsSerialNs : null, rebuilds: end.rebuilds, listNs: ns(median(lists)), check: bad ? `DISAGREES: ${check}` : check, note, loadavg: la,
+      vsLammps: lammpsSerialNs ? ns(median(ts)) / lammpsSerialNs : null, rebuilds: end.rebuilds, listNs: ns(median(lists)), forceNs: forces.length ? ns(median(forces)) : undefined, check: bad ? `DISAGREES: ${check}` : check, note, loadavg: la,
     });
   };
 
@@ -471,17 +467,28 @@ async function main(): Promise<void> {
   await timed("hand-written half-list loop + JS velocity Verlet", 2, splitRunner(splitHand, x0, v0), "main thread + 1 worker_thread, half the pairs each");
   await worker.terminate();
   await hw.terminate();
+  // On the liquid after the run (the perfect lattice at step 0 flatters branchy loops: every row
+  // has the same pattern of pairs inside and outside the cutoff).
+  const liquid = endStates.get("hand-written half-list loop + JS velocity Verlet|1")!.x;
+  const RL = np.frombuffer(Float64Array.from(liquid), [N, 3]);
+  const nbL = nl.allocate(RL);
+  log(`\n## force evaluation only, liquid at step ${STEPS}   (load average ${load().join(" ")})`);
+  forceOnly("diffmol jit(grad(E)), user energy", () => gradUser(RL, nbL).data(), `7 calls on the liquid at step ${STEPS}`);
+  forceOnly("diffmol jit(grad(E)), energy.lennardJonesNeighborList", () => gradLib(RL, nbL).data(), `7 calls on the liquid at step ${STEPS}`);
+  const fScratch = new Float64Array(3 * N), I0 = nbL.i.data() as Int32Array, J0 = nbL.j.data() as Int32Array;
+  forceOnly("hand-written half-list loop", () => { fScratch.fill(0); ljHalfListForces(RL.data() as Float64Array, fScratch, I0, J0, nbL.needed, L, RC * RC); }, `7 calls on the liquid at step ${STEPS}`);
+
 
   const lammpsNote = (l: LammpsRun[]) => l.length ? `\`${"na" in lmp ? "" : lmp.exe} -in in.lj\`, "Loop time" (pair ${fmt(median(l.map((x) => x.pairS)) * 1e9 / (N * STEPS))} ns/atom-step, neigh ${fmt(median(l.map((x) => x.neighS)) * 1e9 / (N * STEPS))}), ${l[0].builds} list builds (every 20 steps, no check)` : "";
   if (lammpsRuns.length) {
     const ns = lammpsRuns.map((l) => l.loopS * 1e9 / (N * STEPS));
     const end = lammpsEnd ? `PE/atom ${lammpsEnd.pe}, KE/atom ${lammpsEnd.ke} at step ${STEPS}` : "";
-    rows.push({ case: CASE, impl: `LAMMPS ${lammpsVersion} serial`, threads: 1, unit: "ns/atom-step", median: median(ns), min: Math.min(...ns), runs: ns.length, vsLammps: 1, rebuilds: lammpsRuns[0].builds, listNs: median(lammpsRuns.map((l) => l.neighS)) * 1e9 / (N * STEPS), check: end, note: lammpsNote(lammpsRuns), loadavg: load() });
+    rows.push({ case: CASE, impl: `LAMMPS ${lammpsVersion} serial`, threads: 1, unit: "ns/atom-step", median: median(ns), min: Math.min(...ns), runs: ns.length, vsLammps: 1, rebuilds: lammpsRuns[0].builds, listNs: median(lammpsRuns.map((l) => l.neighS)) * 1e9 / (N * STEPS), forceNs: median(lammpsRuns.map((l) => l.pairS)) * 1e9 / (N * STEPS), check: end, note: lammpsNote(lammpsRuns), loadavg: load() });
     const pair = lammpsRuns.map((l) => l.pairS * 1e9 / (N * STEPS));
     if (lammpsRef) {
       const ns = lammpsRef.loopS * 1e9 / (N * STEPS);
       const e = lammpsRef.thermo.get(STEPS);
-      rows.push({ case: CASE, impl: `LAMMPS ${lammpsVersion} serial, neigh_modify ${REF_NEIGH}`, threads: 1, unit: "ns/atom-step", median: ns, min: ns, runs: 1, vsLammps: lammpsSerialNs ? ns / lammpsSerialNs : null, rebuilds: lammpsRef.builds, listNs: lammpsRef.neighS * 1e9 / (N * STEPS), check: e ? `reference: PE/atom ${e.pe}, KE/atom ${e.ke} at step ${STEPS}` : "", note: `diffmol's rebuild policy (rebuild when an atom moved > skin/2); ${dangerous} dangerous builds; the agreement reference`, loadavg: load() });
+      rows.push({ case: CASE, impl: `LAMMPS ${lammpsVersion} serial, neigh_modify ${REF_NEIGH}`, threads: 1, unit: "ns/atom-step", median: ns, min: ns, runs: 1, vsLammps: lammpsSerialNs ? ns / lammpsSerialNs : null, rebuilds: lammpsRef.builds, listNs: lammpsRef.neighS * 1e9 / (N * STEPS), forceNs: lammpsRef.pairS * 1e9 / (N * STEPS), check: e ? `reference: PE/atom ${e.pe}, KE/atom ${e.ke} at step ${STEPS}` : "", note: `diffmol's rebuild policy (rebuild when an atom moved > skin/2); ${dangerous} dangerous builds; the agreement reference`, loadavg: load() });
     }
     rows.push({ case: `${CASE}: force evaluation only`, impl: `LAMMPS ${lammpsVersion} serial, "Pair" time per step`, threads: 1, unit: "ns/atom", median: median(pair), min: Math.min(...pair), runs: pair.length, note: "the Pair section of LAMMPS's timing breakdown (half list, newton on)", loadavg: load() });
   } else rows.push({ case: CASE, impl: "LAMMPS serial", threads: 1, unit: "ns/atom-step", median: null, min: null, runs: 0, na: lammpsNa ?? "not run", loadavg: load() });
@@ -502,7 +509,7 @@ async function main(): Promise<void> {
     if (mp.length) {
       const ns = mp.map((l) => l.loopS * 1e9 / (N * STEPS));
       const end = mp[0].thermo.get(STEPS);
-      rows.push({ case: CASE, impl: `LAMMPS ${lammpsVersion} mpirun -np 2`, threads: 2, unit: "ns/atom-step", median: median(ns), min: Math.min(...ns), runs: ns.length, vsLammps: lammpsSerialNs ? median(ns) / lammpsSerialNs : null, rebuilds: mp[0].builds, listNs: median(mp.map((l) => l.neighS)) * 1e9 / (N * STEPS), check: end ? `PE/atom ${end.pe}, KE/atom ${end.ke} at step ${STEPS}` : "", note: "2 MPI ranks (Open MPI)", loadavg: la });
+      rows.push({ case: CASE, impl: `LAMMPS ${lammpsVersion} mpirun -np 2`, threads: 2, unit: "ns/atom-step", median: median(ns), min: Math.min(...ns), runs: ns.length, vsLammps: lammpsSerialNs ? median(ns) / lammpsSerialNs : null, rebuilds: mp[0].builds, listNs: median(mp.map((l) => l.neighS)) * 1e9 / (N * STEPS), forceNs: median(mp.map((l) => l.pairS)) * 1e9 / (N * STEPS), check: end ? `PE/atom ${end.pe}, KE/atom ${end.ke} at step ${STEPS}` : "", note: "2 MPI ranks (Open MPI)", loadavg: la });
     } else rows.push({ case: CASE, impl: "LAMMPS mpirun -np 2", threads: 2, unit: "ns/atom-step", median: null, min: null, runs: 0, na: na ?? "not run", loadavg: la });
   }
 
@@ -536,9 +543,9 @@ async function main(): Promise<void> {
   // ---- table, target, JSON --------------------------------------------------------------------
   const cell = (r: Row) => (r.median === null ? "n/a" : `${fmt(r.median)} (${fmt(r.min!)})`);
   const lines = [
-    "| case | implementation | threads | unit | median (best) | ÷ LAMMPS serial | list builds | of which list (ns/atom-step) | agreement |",
-    "|---|---|---:|---|---:|---:|---:|---:|---|",
-    ...rows.map((r) => `| ${r.case} | ${r.impl} | ${r.threads} | ${r.unit} | ${cell(r)}${r.na ? ` (${r.na})` : ""} | ${r.vsLammps ? `${r.vsLammps.toFixed(2)}×` : ""} | ${r.rebuilds ?? ""} | ${r.listNs === undefined ? "" : fmt(r.listNs)} | ${r.check ?? ""} |`),
+    "| case | implementation | threads | unit | median (best) | ÷ LAMMPS serial | list builds | of which list update | of which forces | agreement |",
+    "|---|---|---:|---|---:|---:|---:|---:|---:|---|",
+    ...rows.map((r) => `| ${r.case} | ${r.impl} | ${r.threads} | ${r.unit} | ${cell(r)}${r.na ? ` (${r.na})` : ""} | ${r.vsLammps ? `${r.vsLammps.toFixed(2)}×` : ""} | ${r.rebuilds ?? ""} | ${r.listNs === undefined ? "" : fmt(r.listNs)} | ${r.forceNs === undefined ? "" : fmt(r.forceNs)} | ${r.check ?? ""} |`),
   ];
   console.log(lines.join("\n"));
   const best = rows.filter((r) => r.case === CASE && r.threads === 1 && r.impl.startsWith("diffmol") && r.median !== null && !r.check?.startsWith("DISAGREES"))

@@ -21,6 +21,21 @@ export abstract class Trace {
   abstract pure(x: Tensor): Tracer;
   lift(x: Tensor): Tracer { return this.pure(x); }
   abstract processPrimitive(prim: Primitive, tracers: Tracer[], params: Params): Tensor[];
+  /** Record an operation on constants instead of evaluating it (only staging traces can). */
+  stage?(prim: Primitive, args: Tensor[], params: Params): Tensor[];
+}
+
+/**
+ * While jit traces, an operation on constants that would materialise a large array (a broadcast
+ * of a cotangent or of zeros, which AD creates freely) is recorded instead of evaluated, so the
+ * compiled program reads a broadcast scalar rather than a buffer baked in at trace time.
+ */
+let stagingTrace: Trace | null = null;
+const STAGE_LARGER_THAN = 4096;
+export function withConstantStaging<R>(trace: Trace, fn: () => R): R {
+  const prev = stagingTrace;
+  stagingTrace = trace;
+  try { return fn(); } finally { stagingTrace = prev; }
 }
 
 export class ConcretizationError extends Error {}
@@ -81,6 +96,9 @@ export function bind(prim: Primitive, args: Tensor[], params: Params): Tensor[] 
   if (top === null) {
     // Call-like primitives (custom derivatives) learn their output shapes by running.
     const outAvals = prim.inline ? [] : prim.abstractEval(args.map((a) => a.aval), params);
+    if (stagingTrace?.stage && prim.lower?.kind === "broadcast" && outAvals[0].size > STAGE_LARGER_THAN && stagingTrace.main.active) {
+      return stagingTrace.stage(prim, args, params);
+    }
     return prim.impl(args as DenseTensor[], params, outAvals);
   }
   if (!top.main.active) fullRaise(top, args.find((a) => a instanceof Tracer && a.trace === top)!);

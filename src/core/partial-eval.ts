@@ -3,7 +3,7 @@
 // remains recorded is exactly the linear tangent map. With every input unknown it is makeJaxpr.
 import { ShapedArray } from "./aval.js";
 import { DenseTensor } from "./dense.js";
-import { MainTrace, Trace, Tracer, bind, fullRaise, withMainTrace } from "./interpreter.js";
+import { MainTrace, Trace, Tracer, bind, fullRaise, withConstantStaging, withMainTrace } from "./interpreter.js";
 import { ClosedJaxpr, Jaxpr, JaxprEqn, Literal, Var } from "./jaxpr.js";
 import { Params, Primitive } from "./primitive.js";
 import { Tensor } from "./tensor.js";
@@ -52,6 +52,12 @@ export class PartialEvalTrace extends Trace {
     const ts = tracers as PartialTracer[];
     if (ts.every((t) => t.known !== null)) return bind(prim, ts.map((t) => t.known!), params);
     if (prim.inline) return prim.inline(ts, params);
+    return this.record(prim, ts, params);
+  }
+  override stage(prim: Primitive, args: Tensor[], params: Params): Tensor[] {
+    return this.record(prim, args.map((a) => this.pure(a)), params);
+  }
+  private record(prim: Primitive, ts: PartialTracer[], params: Params): Tensor[] {
     const inputs = ts.map((t) => this.instantiate(t));
     const outAvals = prim.abstractEval(inputs.map((t) => t.aval), params);
     const outs = outAvals.map((a) => new PartialTracer(this, a, null, null));
@@ -135,11 +141,13 @@ export function partialEvalFlat(
   inputs: PartialValue[],
   instantiate: (i: number, total: number) => boolean,
   name = "linearize",
+  stageConstants = false,
 ): { knownOuts: (Tensor | null)[]; jaxpr: ClosedJaxpr; unknownOutMask: boolean[] } {
   return withMainTrace(name, makePartialEvalTrace, null, (main) => {
     const trace = main.makeTrace(main) as PartialEvalTrace;
     const tracersIn = inputs.map((p) => ("known" in p ? trace.pure(p.known) : trace.newArg(p.unknown)));
-    const outs = f(...tracersIn).map((o) => fullRaise(trace, o) as PartialTracer);
+    const run = () => f(...tracersIn).map((o) => fullRaise(trace, o) as PartialTracer);
+    const outs = stageConstants ? withConstantStaging(trace, run) : run();
     const finalOuts = outs.map((o, i) => (instantiate(i, outs.length) ? trace.instantiate(o) : o));
     const unknownIns = tracersIn.filter((t) => t.known === null);
     const unknownOuts = finalOuts.filter((t) => t.known === null);

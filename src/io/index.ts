@@ -9,3 +9,11 @@ export type { TrajectoryFormat, TrajectoryOptions, CsvLogOptions } from "./write
 export { readExtxyz } from "./extxyz.js";
 export type { ExtxyzFrame, ExtxyzProperty, ExtxyzValue } from "./extxyz.js";
 export { readExtxyzFile } from "./files.js";
+export { buildGraph, collate, edgeVectors, atomicNumber, elementSymbol } from "./graph-batch.js";
+export type { AtomsFrame, EdgeList, GraphBatch, CollateOptions } from "./graph-batch.js";
+export { encodeSafetensors, decodeSafetensors, namedLeaves } from "./safetensors.js";
+export type { SafetensorsContents } from "./safetensors.js";
+export { saveCheckpoint, loadCheckpoint } from "./checkpoint.js";
+export type { Checkpoint, LoadCheckpointOptions } from "./checkpoint.js";
+export { loadExtxyzDataset, splitDataset, batches, seededPermutation } from "./dataset.js";
+export type { LoadDatasetOptions, SplitOptions, Split, BatchOptions } from "./dataset.js";

@@ -14,7 +14,7 @@ export interface TracedProgram {
 export function traceToJaxpr(f: (...args: never[]) => unknown, args: unknown[], name = "makeJaxpr"): TracedProgram {
   const [leaves, inTree] = flattenTensors(args, name);
   const flat = new FlatFunction(f, inTree, name);
-  const { jaxpr } = partialEvalFlat(flat.call, leaves.map((l: Tensor) => ({ unknown: l.aval })), () => true, name);
+  const { jaxpr } = partialEvalFlat(flat.call, leaves.map((l: Tensor) => ({ unknown: l.aval })), () => true, name, name === "jit");
   return { jaxpr, inTree, outTree: flat.outTree! };
 }
 
