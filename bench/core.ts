@@ -2,85 +2,25 @@
 // Lennard-Jones energy+gradient, each for diffmol eager, a hand-written JS loop, @jax-js/jax and
 // @tensorflow/tfjs in this one process. Prints one markdown table (progress and the agreement
 // checks go to stderr) and writes bench/results/core.json.
-import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { np, valueAndGrad, Tensor } from "../src/index.js";
+import { AnyRunner, CaseResult as Result, FloatArray, FloatDType, NO_F64_TF, arrayOf, harness, log, pkgVersion, sci, writeResults } from "./harness.js";
+import { LJ_N, ljPositions } from "./lj-setup.js";
 import { Jax, Loaded, Tf, loadJax, loadTf } from "./peers.js";
-import { Timing, machine, measure, rng, today } from "./timing.js";
+import { machine, rng, today } from "./timing.js";
 
 const IMPLS = ["diffmol eager", "hand-written loop", "@jax-js/jax", "@tensorflow/tfjs"] as const;
 type Impl = (typeof IMPLS)[number];
-type FloatDType = "float64" | "float32";
-type FloatArray = Float64Array | Float32Array;
+type CaseResult = Result<Impl>;
 
-/** One implementation of one case: how to run it once, free what it made, and read its answer. */
-interface Runner<T> {
-  run: () => T | Promise<T>;
-  free?: (r: T) => void;
-  /** Called once, before timing, on a result that is not reused afterwards. */
-  check: (r: T) => number[] | Promise<number[]>;
-}
-type Cell = { t: Timing; disagrees?: string } | { na: string };
-
-interface CaseResult {
-  benchmark: string;
-  label: string;
-  unit: string;
-  /** Turns a time in ms into the reported unit (identity for ms). */
-  fromMs: (ms: number) => number;
-  cells: Map<Impl, Cell>;
-  agreement: Record<string, string>;
-}
-
-const log = (...a: unknown[]) => console.error(...a);
 const TIMING = { warmup: 2, minRuns: 5, minTimeMs: 1000 };
 /** `node dist/bench/core.js --only lj-dense-512-energy-grad-float64` runs the matching cases only
  *  (for profiling with `node --cpu-prof`); the JSON is written only by a full run. */
 const onlyAt = process.argv.indexOf("--only");
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] ?? "" : "";
 
-// ---------------------------------------------------------------------------------------------
-// Shared driver: check every implementation against a reference, then time those that run.
-
-type AnyRunner = Runner<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-async function runCase(
-  c: Omit<CaseResult, "cells" | "agreement">,
-  runners: Partial<Record<Impl, AnyRunner | { na: string }>>,
-  compare: (got: number[]) => { err: number; text: string },
-  tol: number,
-): Promise<CaseResult> {
-  const result: CaseResult = { ...c, cells: new Map(), agreement: {} };
-  log(`\n## ${c.label}`);
-  const live: [Impl, AnyRunner][] = [];
-  for (const impl of IMPLS) {
-    const r = runners[impl];
-    if (!r) continue;
-    if ("na" in r) { result.cells.set(impl, { na: r.na }); log(`  ${impl}: n/a (${r.na})`); continue; }
-    let disagrees: string | undefined;
-    try {
-      const got = await r.check(await r.run());
-      const { err, text } = compare(got);
-      result.agreement[impl] = text;
-      if (!(err <= tol)) disagrees = `${text} exceeds tolerance ${tol}`;
-      log(`  check ${impl}: ${text}${disagrees ? "  ✗ DISAGREES" : "  ✓"}`);
-    } catch (e) {
-      const msg = (e as Error).message.split("\n")[0];
-      result.cells.set(impl, { na: `failed: ${msg}` });
-      log(`  ${impl}: failed (${msg})`);
-      continue;
-    }
-    if (disagrees) { process.exitCode = 1; result.cells.set(impl, { na: `disagrees with the reference: ${disagrees}` }); continue; }
-    live.push([impl, r]);
-  }
-  for (const [impl, r] of live) {
-    const t = await measure(r.run, r.free, TIMING);
-    result.cells.set(impl, { t });
-    log(`  time ${impl}: median ${t.median.toFixed(2)} ms, min ${t.min.toFixed(2)} ms (${t.runs} runs) → ${fmt(c.fromMs(t.median))} ${c.unit}`);
-  }
-  return result;
-}
+// Check every implementation against a reference, then time those that run.
+const { runCase, table, jsonFields } = harness({ impls: IMPLS, timing: TIMING, timeDigits: 2, loadavg: false, footerGap: false });
 
 function maxRelErr(got: ArrayLike<number>, ref: ArrayLike<number>, scale: "elementwise" | "max"): number {
   if (got.length !== ref.length) return Infinity;
@@ -95,17 +35,9 @@ function maxRelErr(got: ArrayLike<number>, ref: ArrayLike<number>, scale: "eleme
   return Number.isNaN(err) ? Infinity : err;
 }
 
-const sci = (x: number) => (x === 0 ? "0" : x.toExponential(1));
-
-function arrayOf(dtype: FloatDType, src: ArrayLike<number>): FloatArray {
-  return dtype === "float64" ? Float64Array.from(src) : Float32Array.from(src);
-}
-
 function expectDType(t: Tensor, dtype: FloatDType): void {
   if (t.dtype !== dtype) throw new Error(`result dtype ${t.dtype}, expected ${dtype}`);
 }
-
-const NO_F64_TF = "tfjs has no float64 dtype (float32, int32, bool, complex64 and string only)";
 
 // ---------------------------------------------------------------------------------------------
 // (a) Eager elementwise: y = exp(2x + 1) over 1e6 elements.
@@ -167,6 +99,7 @@ async function elementwise(dtype: FloatDType, jaxL: Loaded<Jax>, tfL: Loaded<Tf>
       benchmark: `eager-elementwise-exp-1e6-${dtype}`,
       label: `exp(2x+1), 1e6 ${dtype}`,
       unit: "GB/s",
+      lowerIsBetter: false,
       fromMs: (ms) => bytes / (ms * 1e6),
     },
     runners,
@@ -254,6 +187,7 @@ async function matmul(dtype: FloatDType, jaxL: Loaded<Jax>, tfL: Loaded<Tf>): Pr
       benchmark: `matmul-512-${dtype}`,
       label: `matmul 512×512 ${dtype}`,
       unit: "GFLOP/s",
+      lowerIsBetter: false,
       fromMs: (ms) => (2 * n ** 3) / (ms * 1e6),
     },
     runners,
@@ -266,27 +200,6 @@ async function matmul(dtype: FloatDType, jaxL: Loaded<Jax>, tfL: Loaded<Tf>): Pr
 // (c) Lennard-Jones, N = 512, dense all-pairs energy and its gradient (no cutoff, no periodic
 // images): E = Σ_{i<j} 4(r⁻¹² − r⁻⁶), as ½ Σ_{i≠j} over an [N, N] matrix with the diagonal
 // masked (r² + I keeps the masked diagonal finite so its zero gradient is not 0·∞).
-
-const LJ_N = 512;
-const LJ_DENSITY = 0.8;
-
-/** An 8×8×8 cubic lattice filling a box of side (N/ρ)^⅓ ≈ 8.62, each atom jittered by up to
- *  ±15% of the spacing: random, but without the overlapping pairs (r ≪ 1) that pure uniform
- *  sampling produces, which would make the energy a handful of r⁻¹² terms. */
-function ljPositions(): Float64Array {
-  const side = Math.cbrt(LJ_N / LJ_DENSITY);
-  const m = Math.round(Math.cbrt(LJ_N));
-  const a = side / m;
-  const r = rng(3);
-  const x = new Float64Array(LJ_N * 3);
-  let k = 0;
-  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) for (let l = 0; l < m; l++) {
-    x[k++] = (i + 0.5 + 0.3 * (r() - 0.5)) * a;
-    x[k++] = (j + 0.5 + 0.3 * (r() - 0.5)) * a;
-    x[k++] = (l + 0.5 + 0.3 * (r() - 0.5)) * a;
-  }
-  return x;
-}
 
 /** O(N²) pair loop: returns the energy, writes dE/dx into g. */
 function ljLoop64(x: Float64Array, g: Float64Array, n: number): number {
@@ -405,6 +318,7 @@ async function lennardJones(dtype: FloatDType, jaxL: Loaded<Jax>, tfL: Loaded<Tf
       benchmark: `lj-dense-512-energy-grad-${dtype}`,
       label: `LJ N=512 energy+grad ${dtype}`,
       unit: "ms",
+      lowerIsBetter: true,
       fromMs: (ms) => ms,
     },
     runners,
@@ -419,38 +333,6 @@ async function lennardJones(dtype: FloatDType, jaxL: Loaded<Jax>, tfL: Loaded<Tf
 
 // ---------------------------------------------------------------------------------------------
 // Report.
-
-function fmt(v: number): string {
-  const a = Math.abs(v);
-  return a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : a >= 1 ? v.toFixed(2) : v.toPrecision(2);
-}
-
-function table(results: CaseResult[], headers: Record<Impl, string>): string {
-  const notes: string[] = [];
-  const note = (text: string) => {
-    let i = notes.indexOf(text);
-    if (i < 0) { notes.push(text); i = notes.length - 1; }
-    return `n/a[^${i + 1}]`;
-  };
-  const lines = [
-    `| case | unit | ${IMPLS.map((i) => headers[i]).join(" | ")} |`,
-    `|---|---|${IMPLS.map(() => "---:").join("|")}|`,
-  ];
-  for (const r of results) {
-    const better = r.unit === "ms" ? "lower is better" : "higher is better";
-    const cells = IMPLS.map((impl) => {
-      const c = r.cells.get(impl);
-      if (!c) return "";
-      if ("na" in c) return note(c.na);
-      // Throughput is computed from the median and from the fastest run (the "min" time).
-      return `${fmt(r.fromMs(c.t.median))} (${fmt(r.fromMs(c.t.min))})`;
-    });
-    lines.push(`| ${r.label} | ${r.unit}, ${better} | ${cells.join(" | ")} |`);
-  }
-  lines.push("", "Each cell: median (best run) over ≥ 5 runs and ≥ 1 s after 2 warm-up runs.");
-  notes.forEach((t, i) => lines.push(`[^${i + 1}]: ${t}`));
-  return lines.join("\n");
-}
 
 async function main(): Promise<void> {
   const t0 = Date.now();
@@ -496,42 +378,14 @@ async function main(): Promise<void> {
     unit: r.unit,
     machine: mach,
     date,
-    ...(r.unit === "ms" ? {} : { note: "throughput: median from the median run time, min from the fastest run (so min ≥ median)" }),
-    rows: IMPLS.map((impl) => {
-      const c = r.cells.get(impl);
-      if (!c || "na" in c) return { impl, median: null, min: null, na: c && "na" in c ? c.na : "not run" };
-      const round = (v: number) => Number(v.toPrecision(4));
-      return { impl, median: round(r.fromMs(c.t.median)), min: round(r.fromMs(c.t.min)), runs: c.t.runs };
-    }),
+    ...jsonFields(r),
     agreement: r.agreement,
     peers: versions,
     ...(process.env.GLIBC_TUNABLES ? { env: `GLIBC_TUNABLES=${process.env.GLIBC_TUNABLES}` } : {}),
   }));
   if (only) { log(`\n--only ${only}: bench/results/core.json not written`); return; }
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  // dist/bench/core.js → <repo>/bench/results
-  const outDir = path.resolve(here, "..", "..", "bench", "results");
-  fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, "core.json"), JSON.stringify(json, null, 2) + "\n");
-  log(`\nwrote ${path.relative(process.cwd(), path.join(outDir, "core.json"))} in ${((Date.now() - t0) / 1000).toFixed(0)} s total`);
-}
-
-async function pkgVersion(name: string): Promise<string> {
-  const { createRequire } = await import("node:module");
-  const req = createRequire(import.meta.url);
-  try {
-    const p = req.resolve(`${name}/package.json`);
-    return JSON.parse(fs.readFileSync(p, "utf8")).version as string;
-  } catch {
-    // packages whose "exports" hide package.json: walk up from the entry point
-    let dir = path.dirname(fileURLToPath(import.meta.resolve(name)));
-    while (dir !== path.dirname(dir)) {
-      const p = path.join(dir, "package.json");
-      if (fs.existsSync(p)) { const j = JSON.parse(fs.readFileSync(p, "utf8")); if (j.name === name) return j.version; }
-      dir = path.dirname(dir);
-    }
-    return "?";
-  }
+  const out = writeResults("core.json", json);
+  log(`\nwrote ${path.relative(process.cwd(), out)} in ${((Date.now() - t0) / 1000).toFixed(0)} s total`);
 }
 
 await main();

@@ -6,13 +6,12 @@
 // Prints one markdown table followed by the status of the issue's targets (progress and the
 // agreement checks go to stderr) and writes bench/results/jit.json.
 //   node dist/bench/jit.js [--only <substring of a benchmark name>]   (--only: no JSON written)
-import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { np, jit, valueAndGrad, Tensor } from "../src/index.js";
+import { AnyRunner, CaseResult as Result, FloatArray, FloatDType, NO_F64_TF, arrayOf, fmt, fresh, harness, log, pkgVersion, sci, writeResults } from "./harness.js";
+import { LJ_L, LJ_N, ljPositions } from "./lj-setup.js";
 import { Jax, Loaded, Tf, loadJax, loadTfWasm } from "./peers.js";
-import { Timing, machine, measure, rng, today } from "./timing.js";
+import { machine, rng, today } from "./timing.js";
 
 const IMPLS = [
   "diffmol eager",
@@ -23,51 +22,16 @@ const IMPLS = [
   "@tensorflow/tfjs",
 ] as const;
 type Impl = (typeof IMPLS)[number];
-type FloatDType = "float64" | "float32";
-type FloatArray = Float64Array | Float32Array;
 type JArr = InstanceType<Jax["numpy"]["Array"]>;
 type TT = import("@tensorflow/tfjs").Tensor;
+type CaseResult = Result<Impl>;
 
-interface Runner<T> {
-  run: () => T | Promise<T>;
-  free?: (r: T) => void;
-  /** Called once, before timing, on a result that is not reused afterwards: the flat answer. */
-  check: (r: T) => number[] | Promise<number[]>;
-}
-type AnyRunner = Runner<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Cell = { t: Timing } | { na: string };
-
-interface CaseResult {
-  benchmark: string;
-  label: string;
-  unit: string;
-  lowerIsBetter: boolean;
-  fromMs: (ms: number) => number;
-  cells: Map<Impl, Cell>;
-  agreement: Record<string, string>;
-  loadavg: number[];
-}
-
-const log = (...a: unknown[]) => console.error(...a);
 const TIMING = { warmup: 2, minRuns: 5, minTimeMs: 600 };
 const onlyAt = process.argv.indexOf("--only");
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] ?? "" : "";
-const NO_F64_TF = "tfjs has no float64 dtype (float32, int32, bool, complex64 and string only)";
 
-/**
- * A fresh copy of a self-contained function (it may use only its parameters and globals): the
- * hand-written loops are written once and instantiated per element type, so that V8 sees a single
- * typed-array type in each copy, as it would in loops written out twice by hand.
- */
-function fresh<F extends (...a: never[]) => unknown>(f: F): F {
-  return new Function(`return (${f.toString()});`)() as F;
-}
-
-function arrayOf(dtype: FloatDType, src: ArrayLike<number>): FloatArray {
-  return dtype === "float64" ? Float64Array.from(src) : Float32Array.from(src);
-}
-
-const sci = (x: number) => (x === 0 ? "0" : x.toExponential(1));
+// Check every implementation against the reference, then time those that agree.
+const { runCase, table, jsonFields } = harness({ impls: IMPLS, timing: TIMING, timeDigits: 3, loadavg: true, footerGap: true });
 
 /** max |got − ref| / max |ref|, Infinity on a length mismatch or NaN. */
 function relErr(got: ArrayLike<number>, ref: ArrayLike<number>): number {
@@ -106,68 +70,26 @@ function tolerance(dtype: FloatDType): (impl: Impl) => number {
   return (impl) => (dtype === "float32" ? 1e-3 : impl.startsWith("@") ? 1e-5 : 1e-9);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Shared driver: check every implementation against the reference, then time those that agree.
+/** diffmol's value and gradient of one tensor as a runner; its answer is [value, ...gradient]. */
+function valueGradRunner(f: (x: Tensor) => [Tensor, Tensor], x: Tensor, dtype: FloatDType): AnyRunner {
+  return {
+    run: () => f(x),
+    check: ([e, g]: [Tensor, Tensor]) => { expectDType([e, g], dtype); return [e.item(), ...g.data()]; },
+  };
+}
 
-async function runCase(
-  c: Omit<CaseResult, "cells" | "agreement" | "loadavg">,
-  runners: Partial<Record<Impl, AnyRunner | { na: string }>>,
-  compare: (got: number[]) => { err: number; text: string },
-  tolerance: number | ((impl: Impl) => number),
-): Promise<CaseResult> {
-  const result: CaseResult = { ...c, cells: new Map(), agreement: {}, loadavg: os.loadavg().map((v) => Number(v.toFixed(2))) };
-  log(`\n## ${c.label}   (load average ${result.loadavg.join(" ")})`);
-  const live: [Impl, AnyRunner][] = [];
-  for (const impl of IMPLS) {
-    const r = runners[impl];
-    if (!r) continue;
-    if ("na" in r) { result.cells.set(impl, { na: r.na }); log(`  ${impl}: n/a (${r.na})`); continue; }
-    let bad: string | undefined;
-    try {
-      const { err, text } = compare(await r.check(await r.run()));
-      result.agreement[impl] = text;
-      const tol = typeof tolerance === "number" ? tolerance : tolerance(impl);
-      if (!(err <= tol)) bad = `${text} exceeds tolerance ${tol}`;
-      log(`  check ${impl}: ${text}${bad ? "  ✗ DISAGREES" : "  ✓"}`);
-    } catch (e) {
-      const msg = (e as Error).message.split("\n")[0];
-      result.cells.set(impl, { na: `failed: ${msg}` });
-      log(`  ${impl}: failed (${msg})`);
-      continue;
-    }
-    if (bad) { process.exitCode = 1; result.cells.set(impl, { na: `disagrees with the reference: ${bad}` }); continue; }
-    live.push([impl, r]);
-  }
-  for (const [impl, r] of live) {
-    const t = await measure(r.run, r.free, TIMING);
-    result.cells.set(impl, { t });
-    log(`  time ${impl}: median ${t.median.toFixed(3)} ms, min ${t.min.toFixed(3)} ms (${t.runs} runs) → ${fmt(c.fromMs(t.median))} ${c.unit}`);
-  }
-  return result;
+/** The same for a jax-js function returning [value, gradient] of one array (taken by `.ref`, so xj stays alive). */
+function jaxValueGradRunner(jax: Jax, vgJ: (x: JArr) => [JArr, JArr], xj: JArr, dtype: FloatDType): AnyRunner {
+  return {
+    run: async () => { const [e, g] = vgJ(xj.ref); await jax.blockUntilReady([e, g]); return [e, g]; },
+    free: ([e, g]: JArr[]) => { e.dispose(); g.dispose(); },
+    check: ([e, g]: JArr[]) => { expectJaxDType([e, g], dtype); return [e.dataSync()[0], ...g.dataSync()]; },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
 // 1. Dense Lennard-Jones, N = 512, all pairs with minimum image, energy and gradient.
 //    E = ½ Σ_{i≠j} 4(r⁻¹² − r⁻⁶), d = x_i − x_j − L·round((x_i − x_j)/L).
-
-const LJ_N = 512;
-const LJ_DENSITY = 0.8;
-const LJ_L = Math.cbrt(LJ_N / LJ_DENSITY); // ≈ 8.62
-
-/** An 8×8×8 cubic lattice filling the box, each coordinate jittered by up to ±15 % of the spacing. */
-function ljPositions(): Float64Array {
-  const m = Math.round(Math.cbrt(LJ_N));
-  const a = LJ_L / m;
-  const r = rng(3);
-  const x = new Float64Array(LJ_N * 3);
-  let k = 0;
-  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) for (let l = 0; l < m; l++) {
-    x[k++] = (i + 0.5 + 0.3 * (r() - 0.5)) * a;
-    x[k++] = (j + 0.5 + 0.3 * (r() - 0.5)) * a;
-    x[k++] = (l + 0.5 + 0.3 * (r() - 0.5)) * a;
-  }
-  return x;
-}
 
 /** The same formulation as the array code: every ordered pair i ≠ j, the energy halved, and each
  *  atom's gradient accumulated from all its partners (no Newton's third law). Writes g, returns E. */
@@ -243,12 +165,8 @@ async function ljDense(dtype: FloatDType, jaxL: Loaded<Jax>, tfL: Loaded<Tf>): P
   };
   const vg = valueAndGrad(energy);
   const jvg = jit(vg);
-  const dm = (f: typeof vg): AnyRunner => ({
-    run: () => f(x),
-    check: ([e, g]: [Tensor, Tensor]) => { expectDType([e, g], dtype); return [e.item(), ...g.data()]; },
-  });
-  runners["diffmol eager"] = dm(vg);
-  runners["diffmol jit"] = dm(jvg);
+  runners["diffmol eager"] = valueGradRunner(vg, x, dtype);
+  runners["diffmol jit"] = valueGradRunner(jvg, x, dtype);
   runners["hand-written loop (same formulation)"] = loopRunner(dtype, 3 * n, (g) => ljFull[dtype](xs, g, n, L));
   runners["hand-written loop (best)"] = loopRunner(dtype, 3 * n, (g) => ljHalf[dtype](xs, g, n, L));
 
@@ -267,11 +185,7 @@ async function ljDense(dtype: FloatDType, jaxL: Loaded<Jax>, tfL: Loaded<Tf>): P
       return jnp.where(diagJ.ref, 0, inv6.ref.mul(inv6.ref).sub(inv6).mul(4)).sum().mul(0.5);
     };
     const vgJ = jax.jit(jax.valueAndGrad(energyJ));
-    runners["@jax-js/jax jit"] = {
-      run: async () => { const [e, g] = vgJ(xj.ref); await jax.blockUntilReady([e, g]); return [e, g]; },
-      free: ([e, g]: JArr[]) => { e.dispose(); g.dispose(); },
-      check: ([e, g]: JArr[]) => { expectJaxDType([e, g], dtype); return [e.dataSync()[0], ...g.dataSync()]; },
-    };
+    runners["@jax-js/jax jit"] = jaxValueGradRunner(jax, vgJ, xj, dtype);
   } else runners["@jax-js/jax jit"] = { na: jaxL.reason };
 
   if (!tfL.ok) runners["@tensorflow/tfjs"] = { na: tfL.reason };
@@ -381,12 +295,8 @@ async function ljNeighbourList(jaxL: Loaded<Jax>, tfL: Loaded<Tf>): Promise<Case
   };
   const vg = valueAndGrad(energy);
   const jvg = jit(vg);
-  const dm = (f: typeof vg): AnyRunner => ({
-    run: () => f(x),
-    check: ([e, g]: [Tensor, Tensor]) => { expectDType([e, g], dtype); return [e.item(), ...g.data()]; },
-  });
-  runners["diffmol eager"] = dm(vg);
-  runners["diffmol jit"] = dm(jvg);
+  runners["diffmol eager"] = valueGradRunner(vg, x, dtype);
+  runners["diffmol jit"] = valueGradRunner(jvg, x, dtype);
   runners["hand-written loop (same formulation)"] = loopRunner(dtype, 3 * NL_N, (g) => nlLoop(xs, g as Float64Array, I, J, L));
   runners["hand-written loop (best)"] = { na: "the half-pair-list loop with Newton's third law is already the best single-threaded loop; the targets use it for both ratios" };
 
@@ -402,11 +312,7 @@ async function ljNeighbourList(jaxL: Loaded<Jax>, tfL: Loaded<Tf>): Promise<Case
       return inv6.ref.mul(inv6.ref).sub(inv6).sum().mul(4);
     };
     const vgJ = jax.jit(jax.valueAndGrad(energyJ));
-    runners["@jax-js/jax jit"] = {
-      run: async () => { const [e, g] = vgJ(xj.ref); await jax.blockUntilReady([e, g]); return [e, g]; },
-      free: ([e, g]: JArr[]) => { e.dispose(); g.dispose(); },
-      check: ([e, g]: JArr[]) => { expectJaxDType([e, g], dtype); return [e.dataSync()[0], ...g.dataSync()]; },
-    };
+    runners["@jax-js/jax jit"] = jaxValueGradRunner(jax, vgJ, xj, dtype);
   } else runners["@jax-js/jax jit"] = { na: jaxL.reason };
   runners["@tensorflow/tfjs"] = tfL.ok ? { na: NO_F64_TF } : { na: tfL.reason };
 
@@ -644,39 +550,9 @@ async function matmul(dtype: FloatDType, jaxL: Loaded<Jax>, tfL: Loaded<Tf>): Pr
 // ---------------------------------------------------------------------------------------------
 // Report: the table, then the targets of issue 3.
 
-function fmt(v: number): string {
-  const a = Math.abs(v);
-  return a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : a >= 1 ? v.toFixed(2) : v.toPrecision(2);
-}
-
 function median(r: CaseResult | undefined, impl: Impl): number | undefined {
   const c = r?.cells.get(impl);
   return c && "t" in c ? r!.fromMs(c.t.median) : undefined;
-}
-
-function table(results: CaseResult[], headers: Record<Impl, string>): string {
-  const notes: string[] = [];
-  const note = (text: string) => {
-    let i = notes.indexOf(text);
-    if (i < 0) { notes.push(text); i = notes.length - 1; }
-    return `n/a[^${i + 1}]`;
-  };
-  const lines = [
-    `| case | unit | ${IMPLS.map((i) => headers[i]).join(" | ")} |`,
-    `|---|---|${IMPLS.map(() => "---:").join("|")}|`,
-  ];
-  for (const r of results) {
-    const cells = IMPLS.map((impl) => {
-      const c = r.cells.get(impl);
-      if (!c) return "";
-      if ("na" in c) return note(c.na);
-      return `${fmt(r.fromMs(c.t.median))} (${fmt(r.fromMs(c.t.min))})`;
-    });
-    lines.push(`| ${r.label} | ${r.unit}, ${r.lowerIsBetter ? "lower" : "higher"} is better | ${cells.join(" | ")} |`);
-  }
-  lines.push("", `Each cell: median (best run) over ≥ ${TIMING.minRuns} runs and ≥ ${TIMING.minTimeMs / 1000} s after ${TIMING.warmup} warm-up runs.`, "");
-  notes.forEach((t, i) => lines.push(`[^${i + 1}]: ${t}`));
-  return lines.join("\n");
 }
 
 interface Target { benchmark: string; target: string; status: string; met: boolean | null }
@@ -723,16 +599,6 @@ function targets(results: CaseResult[]): Target[] {
   return out;
 }
 
-async function pkgVersion(name: string): Promise<string> {
-  let dir = path.dirname(fileURLToPath(import.meta.resolve(name)));
-  while (dir !== path.dirname(dir)) {
-    const p = path.join(dir, "package.json");
-    if (fs.existsSync(p)) { const j = JSON.parse(fs.readFileSync(p, "utf8")); if (j.name === name) return j.version; }
-    dir = path.dirname(dir);
-  }
-  return "?";
-}
-
 async function main(): Promise<void> {
   const t0 = Date.now();
   const jaxL = await loadJax();
@@ -775,28 +641,19 @@ async function main(): Promise<void> {
 
   const mach = machine();
   const date = today();
-  const round = (v: number) => Number(v.toPrecision(4));
   const json = results.map((r) => ({
     benchmark: r.benchmark,
     unit: r.unit,
     machine: mach,
     date,
-    ...(r.lowerIsBetter ? {} : { note: "throughput: median from the median run time, min from the fastest run (so min ≥ median)" }),
-    rows: IMPLS.map((impl) => {
-      const c = r.cells.get(impl);
-      if (!c || "na" in c) return { impl, median: null, min: null, na: c && "na" in c ? c.na : "not run" };
-      return { impl, median: round(r.fromMs(c.t.median)), min: round(r.fromMs(c.t.min)), runs: c.t.runs };
-    }),
+    ...jsonFields(r),
     agreement: r.agreement,
     targets: status.filter((s) => s.benchmark === r.benchmark).map(({ target, status, met }) => ({ target, status, met })),
     loadavg: r.loadavg,
     peers: versions,
   }));
   if (only) { log(`\n--only ${only}: bench/results/jit.json not written`); return; }
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const outDir = path.resolve(here, "..", "..", "bench", "results"); // dist/bench/jit.js → <repo>/bench/results
-  fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, "jit.json"), JSON.stringify(json, null, 2) + "\n");
+  writeResults("jit.json", json);
   log(`\nwrote bench/results/jit.json in ${((Date.now() - t0) / 1000).toFixed(0)} s total`);
 }
 

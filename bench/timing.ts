@@ -58,14 +58,6 @@ export function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
-/** Deterministic uniform [0, 1) numbers (mulberry32), so every run benchmarks the same inputs. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic uniform [0, 1) numbers (mulberry32), so every run benchmarks the same inputs.
+ *  The tests' generator, shared (bench may use test/helpers; tests never import bench/). */
+export { rng } from "../test/helpers/random.js";

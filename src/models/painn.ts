@@ -88,15 +88,7 @@ export class PaiNNUpdate extends Module {
 }
 
 export class PaiNN extends Potential {
-  readonly nInteractions: number;
-  readonly nFeatures: number;
   readonly nRbf: number;
-  declare readonly cutoff: number;
-  declare readonly maxZ: number;
-  declare readonly mean: number;
-  declare readonly stddev: number;
-  declare readonly atomrefs: number[] | null;
-  readonly dtype: DType;
   readonly embedding: Embedding;
   readonly messages: PaiNNMessage[];
   readonly updates: PaiNNUpdate[];
@@ -104,17 +96,8 @@ export class PaiNN extends Potential {
 
   constructor(key: Tensor, opts: PaiNNOptions = {}) {
     super();
-    this.nInteractions = opts.nInteractions ?? 3;
-    this.nFeatures = opts.nFeatures ?? 64;
+    this.initShared("PaiNN", opts);
     this.nRbf = opts.nRbf ?? 20;
-    this.cutoff = opts.cutoff ?? 5.0;
-    this.maxZ = opts.maxZ ?? 100;
-    this.dtype = opts.dtype ?? "float64";
-    this.mean = 0;
-    this.stddev = 1;
-    this.atomrefs = null;
-    if (!Number.isInteger(this.nInteractions) || this.nInteractions < 1) throw new RangeError(`PaiNN: nInteractions must be a positive integer, got ${this.nInteractions}`);
-    if (!(this.cutoff > 0)) throw new RangeError(`PaiNN: cutoff must be positive, got ${this.cutoff}`);
     const F = this.nFeatures;
     const eps = opts.epsilon ?? 1e-8;
     const keys = [...random.split(key, 2 * this.nInteractions + 2)];
@@ -122,9 +105,7 @@ export class PaiNN extends Potential {
     this.output = new MLP(keys[1], [F, Math.max(1, F >> 1), 1], { activation: "silu", dtype: this.dtype });
     this.messages = Array.from({ length: this.nInteractions }, (_, i) => new PaiNNMessage(keys[2 + 2 * i], F, this.nRbf, this.dtype));
     this.updates = Array.from({ length: this.nInteractions }, (_, i) => new PaiNNUpdate(keys[3 + 2 * i], F, eps, this.dtype));
-    if (opts.mean !== undefined || opts.stddev !== undefined || opts.atomrefs !== undefined) {
-      Object.assign(this, this.withNormalization({ mean: opts.mean, stddev: opts.stddev, atomrefs: opts.atomrefs }));
-    }
+    this.initNormalization(opts);
   }
 
   /** Scalar [N,F] and vector [N,3,F] features after the blocks. */

@@ -2,6 +2,7 @@
 // per-element reference energy, summed per structure; and energy → forces → stress by AD.
 // Units follow ASE (Å, eV, eV/Å, eV/Å³).
 import { np, valueAndGrad, Tensor } from "../index.js";
+import type { DType } from "../index.js";
 import { Module } from "../nn/index.js";
 import { edgeVectors, GraphInput, numGraphsOf } from "./graph.js";
 
@@ -15,6 +16,15 @@ export interface Normalization {
   atomrefs?: number[] | null;
 }
 
+/** The options SchNet and PaiNN share (each documents them in its own options). */
+export interface SharedOptions {
+  nInteractions?: number;
+  nFeatures?: number;
+  cutoff?: number;
+  maxZ?: number;
+  dtype?: DType;
+}
+
 /**
  * Base class of the potentials (SchNet, PaiNN). Subclasses implement `atomwise(batch)` (the raw
  * per-atom output y_i, [Ntot]); this class adds the normalisation and the per-graph sum. The
@@ -22,6 +32,12 @@ export interface Normalization {
  * `withNormalization` (or `fitNormalization` in train.ts).
  */
 export abstract class Potential extends Module {
+  /** Message/interaction blocks. */
+  declare readonly nInteractions: number;
+  /** Feature width. */
+  declare readonly nFeatures: number;
+  /** Parameter dtype; batches must use the same. */
+  declare readonly dtype: DType;
   /** Radial cutoff, Å. */
   declare readonly cutoff: number;
   /** Atomic numbers must be < maxZ. */
@@ -51,6 +67,33 @@ export abstract class Potential extends Module {
   /** Same as energy(batch). */
   call(batch: GraphInput): Tensor {
     return this.energy(batch);
+  }
+
+  /**
+   * Sets the fields SchNet and PaiNN share from their options, with the defaults (3 blocks of 64
+   * features, cutoff 5 Å, maxZ 100, float64, no normalisation yet) and the checks; `name` is for
+   * the errors. Call it first in a subclass constructor (whose class declares these fields).
+   */
+  protected initShared(name: string, opts: SharedOptions): void {
+    const w = this as unknown as Record<keyof SharedOptions | "mean" | "stddev" | "atomrefs", unknown>;
+    w.nInteractions = opts.nInteractions ?? 3;
+    w.nFeatures = opts.nFeatures ?? 64;
+    w.cutoff = opts.cutoff ?? 5.0;
+    w.maxZ = opts.maxZ ?? 100;
+    w.dtype = opts.dtype ?? "float64";
+    w.mean = 0;
+    w.stddev = 1;
+    w.atomrefs = null;
+    const n = w.nInteractions as number;
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name}: nInteractions must be a positive integer, got ${n}`);
+    if (!((w.cutoff as number) > 0)) throw new RangeError(`${name}: cutoff must be positive, got ${w.cutoff}`);
+  }
+
+  /** Applies the normalisation the options give, if any (call it once the parameters exist). */
+  protected initNormalization(opts: Normalization): void {
+    if (opts.mean !== undefined || opts.stddev !== undefined || opts.atomrefs !== undefined) {
+      Object.assign(this, this.withNormalization({ mean: opts.mean, stddev: opts.stddev, atomrefs: opts.atomrefs }));
+    }
   }
 
   /** A copy with another output normalisation (parameters shared). */

@@ -55,41 +55,21 @@ export class SchNetInteraction extends Module {
 }
 
 export class SchNet extends Potential {
-  readonly nInteractions: number;
-  readonly nFeatures: number;
   readonly nGaussians: number;
-  declare readonly cutoff: number;
-  declare readonly maxZ: number;
-  declare readonly mean: number;
-  declare readonly stddev: number;
-  declare readonly atomrefs: number[] | null;
-  readonly dtype: DType;
   readonly embedding: Embedding;
   readonly interactions: SchNetInteraction[];
   readonly output: MLP;
 
   constructor(key: Tensor, opts: SchNetOptions = {}) {
     super();
-    this.nInteractions = opts.nInteractions ?? 3;
-    this.nFeatures = opts.nFeatures ?? 64;
+    this.initShared("SchNet", opts);
     this.nGaussians = opts.nGaussians ?? 25;
-    this.cutoff = opts.cutoff ?? 5.0;
-    this.maxZ = opts.maxZ ?? 100;
-    this.dtype = opts.dtype ?? "float64";
-    this.mean = 0;
-    this.stddev = 1;
-    this.atomrefs = null;
     const F = this.nFeatures;
-    if (!Number.isInteger(this.nInteractions) || this.nInteractions < 1) throw new RangeError(`SchNet: nInteractions must be a positive integer, got ${this.nInteractions}`);
-    if (!(this.cutoff > 0)) throw new RangeError(`SchNet: cutoff must be positive, got ${this.cutoff}`);
     const keys = [...random.split(key, this.nInteractions + 2)];
     this.embedding = new Embedding(keys[0], this.maxZ, F, { dtype: this.dtype });
     this.interactions = keys.slice(2).map((k) => new SchNetInteraction(k, F, this.nGaussians, this.dtype));
     this.output = new MLP(keys[1], [F, Math.max(1, F >> 1), 1], { activation: "shiftedSoftplus", dtype: this.dtype });
-    const norm = { mean: opts.mean, stddev: opts.stddev, atomrefs: opts.atomrefs };
-    if (norm.mean !== undefined || norm.stddev !== undefined || norm.atomrefs !== undefined) {
-      Object.assign(this, this.withNormalization(norm));
-    }
+    this.initNormalization(opts);
   }
 
   /** Atom features after the interaction blocks, [Ntot, F]. */

@@ -7,19 +7,9 @@ import assert from "node:assert/strict";
 import { np, grad, jit, Tensor } from "../../src/index.js";
 import { space, partition } from "../../src/md/index.js";
 import type { DisplacementFn, NeighborList } from "../../src/md/index.js";
+import { rng } from "../helpers/random.js";
 
 // ---- helpers -------------------------------------------------------------------------------------
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** n random points uniform in the cell spanned by the columns of `box` (row-major d×d). */
 function randomInCell(n: number, box: number[][], seed: number, fractional = false): Tensor {

@@ -48,16 +48,7 @@ function height(cell: number[][], a: number): number {
 }
 
 /** A seeded uniform generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from "../helpers/random.js";
 
 /** A random proper rotation (Rodrigues' formula about a random axis), rows/cols as 3×3 numbers. */
 export function randomRotation(rand: () => number): number[][] {
