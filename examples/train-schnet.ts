@@ -82,7 +82,7 @@ export function main(argv = process.argv.slice(2)): void {
   });
   const m = evaluate(res.model, testB, { energyWeight: 1, forceWeight: 10 });
   const wall = (performance.now() - t0) / 1000;
-  console.log(`best epoch ${res.bestEpoch} (${res.stopReason}); held-out test: energy MAE ${(1000 * m.energyMaePerAtom).toFixed(2)} meV/atom, ` +
+  console.log(`best epoch ${res.bestEpoch} (stopped: ${res.stopReason}); held-out test: energy MAE ${(1000 * m.energyMaePerAtom).toFixed(2)} meV/atom, ` +
     `force MAE ${m.forceMae.toFixed(4)} eV/Å; wall time ${wall.toFixed(0)} s`);
 }
 
