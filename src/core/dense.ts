@@ -34,7 +34,7 @@ export function scalarDense(v: number | boolean, dtype: DType): DenseTensor {
   return new DenseTensor(buf, [], dtype);
 }
 
-function inferShape(data: NestedArray, where: string): number[] {
+function inferShape(data: NestedArray): number[] {
   const shape: number[] = [];
   let cur: NestedArray = data;
   while (Array.isArray(cur)) {
@@ -42,7 +42,6 @@ function inferShape(data: NestedArray, where: string): number[] {
     if (cur.length === 0) break;
     cur = cur[0];
   }
-  void where;
   return shape;
 }
 
@@ -63,7 +62,7 @@ export function denseFromNested(data: NestedArray | ArrayLike<number>, dtype?: D
     return new DenseTensor(buf, [arr.length], dt);
   }
   const nested = data as NestedArray;
-  const shape = inferShape(nested, where);
+  const shape = inferShape(nested);
   const dt: DType = dtype ?? (allBoolLeaves(nested) ? "bool" : "float64");
   const buf = arrayFor(dt, sizeOf(shape));
   let k = 0;

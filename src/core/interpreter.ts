@@ -1,7 +1,6 @@
 // The interpreter stack (as in JAX's autodidax): each active transformation owns a MainTrace
 // at some level; bind() hands a primitive to the highest-level trace among its arguments,
 // which interprets it and binds whatever it emits one level down, until eager evaluation.
-import { ShapedArray } from "./aval.js";
 import { DenseTensor } from "./dense.js";
 import { Params, Primitive } from "./primitive.js";
 import { Tensor } from "./tensor.js";
@@ -101,7 +100,6 @@ export function bind(prim: Primitive, args: Tensor[], params: Params): Tensor[] 
     }
     return prim.impl(args as DenseTensor[], params, outAvals);
   }
-  if (!top.main.active) fullRaise(top, args.find((a) => a instanceof Tracer && a.trace === top)!);
   const tracers = args.map((a) => fullRaise(top, a));
   return top.processPrimitive(prim, tracers, params).map(fullLower);
 }
@@ -110,4 +108,3 @@ export function bind1<P extends Params>(prim: Primitive<P>, args: Tensor[], para
   return bind(prim as unknown as Primitive, args, params)[0];
 }
 
-export function avalOf(x: Tensor): ShapedArray { return x.aval; }

@@ -3,7 +3,7 @@
 import { Tensor } from "./tensor.js";
 import { Jaxpr, Literal, Var, Atom } from "./jaxpr.js";
 import { TransposeArg, UndefinedPrimal } from "./primitive.js";
-import { addAny } from "./numpy/add-any.js";
+import { addP } from "./primitives/arithmetic.js";
 
 export function backwardPass(jaxpr: Jaxpr, consts: readonly Tensor[], cts: (Tensor | null)[]): (Tensor | null)[] {
   const primal = new Map<Var, Tensor>();
@@ -14,7 +14,7 @@ export function backwardPass(jaxpr: Jaxpr, consts: readonly Tensor[], cts: (Tens
   const writeCt = (a: Atom, ct: Tensor | null): void => {
     if (ct === null || a instanceof Literal || primal.has(a)) return;
     const prev = ctEnv.get(a);
-    ctEnv.set(a, prev === undefined ? ct : addAny(prev, ct));
+    ctEnv.set(a, prev === undefined ? ct : addP(prev, ct));
   };
   jaxpr.outs.forEach((o, i) => writeCt(o, cts[i]));
   for (let k = jaxpr.eqns.length - 1; k >= 0; k--) {

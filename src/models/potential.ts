@@ -4,7 +4,7 @@
 import { np, valueAndGrad, Tensor } from "../index.js";
 import type { DType } from "../index.js";
 import { Module } from "../nn/index.js";
-import { edgeVectors, GraphInput, numGraphsOf } from "./graph.js";
+import { GraphInput, numGraphsOf } from "./graph.js";
 
 /** Non-trainable output normalisation: E_i = stddev · y_i + mean + atomrefs[Z_i]. */
 export interface Normalization {

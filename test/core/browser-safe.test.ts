@@ -79,3 +79,16 @@ test("src/core does not touch Node-only globals", () => {
   }
   assert.deepEqual(offenders, [], `Node-only globals in src/core:\n${offenders.join("\n")}`);
 });
+
+// Every layer but io/ and cli/ must bundle for a browser too (design.md §1).
+for (const layer of ["md", "nn", "optim", "models", "e3", "ff", "tb"]) {
+  const dir = resolve(coreDir, "..", layer);
+  if (!existsSync(dir)) continue;
+  test(`src/${layer} imports no Node built-in modules`, () => {
+    const offenders: string[] = [];
+    for (const f of sourceFiles(dir)) {
+      for (const spec of specifiers(readFileSync(f, "utf8"))) if (isNodeOnly(spec)) offenders.push(`${relative(dir, f)} imports "${spec}"`);
+    }
+    assert.deepEqual(offenders, [], `Node-only imports in src/${layer}:\n${offenders.join("\n")}`);
+  });
+}

@@ -184,41 +184,35 @@ function minGap(w: Tensor, fromZero = false): number {
   return gap;
 }
 
-if (linalg) {
-  const L = linalg;
-  op({ name: "linalg.inv (stacks)", ...LINALG_INV });
-  op({ name: "linalg.solve (vector or matrix right-hand side, broadcast stacks)", ...LINALG_SOLVE, f32: true });
-  op({ name: "linalg.det (stacks)", draw: squareDraw, domain: "unit", f: () => (a) => L.det(shifted(a)), f32: true });
-  op({
-    name: "linalg.slogdet (positive and negative determinants)",
-    draw: squareDims.chain(({ batch, n }) => fc.constantFrom(1, -1).map((sign) => ({ shapes: [[...batch, n, n]], params: { sign } }))),
-    domain: "unit",
-    f: ({ sign }: { sign: number }) => (a) => L.slogdet(shifted(a).mul(sign)) as Tensor[],
-  });
-  op({ name: "linalg.cholesky (of a aᵀ + n·I)", ...LINALG_CHOLESKY });
-  op({
-    name: "linalg.eigh (eigenvalues; eigenvectors up to sign as v⊙v)", draw: squareDraw, domain: "unit",
-    pre: ([a]) => minGap(L.eigh(sym(a))[0]) > 0.05,
-    f: () => (a) => { const [w, v] = L.eigh(a) as [Tensor, Tensor]; return [w, v.mul(v)]; },
-    f32: true,
-  });
-  if (L.svd) {
-    op({
-      name: "linalg.svd (singular values; u⊙u and vt⊙vt)", draw: svdDraw, domain: "unit",
-      pre: ([a]) => minGap(L.svd(a, { computeUv: false }), true) > 0.05,
-      f: () => (a) => { const [u, s, vt] = L.svd(a) as [Tensor, Tensor, Tensor]; return [s, u.mul(u), vt.mul(vt)]; },
-    });
-  }
-  if (L.norm) {
-    op({ name: "linalg.norm (vector 2-norm / Frobenius)", draw: noParams(shape(1, 2).map((s) => [s])), domain: "nonzero", f: () => (x) => L.norm(x) });
-    op({
-      name: "linalg.norm (vector ord 1, 3, ∞ along an axis; matrix 'fro')",
-      draw: noParams(shape(2, 2).map((s) => [s])), domain: "distinct",
-      // distinct multiples of 0.01, shifted by 0.003: no zeros and no ties in |x| (the ∞-norm's kinks)
-      f: () => (x) => { const y = x.add(0.003); return [L.norm(y, 1, 1), L.norm(y, 3, 0), L.norm(y, Infinity, -1), L.norm(y, "fro")]; },
-    });
-  }
-}
+const L = linalg;
+op({ name: "linalg.inv (stacks)", ...LINALG_INV });
+op({ name: "linalg.solve (vector or matrix right-hand side, broadcast stacks)", ...LINALG_SOLVE, f32: true });
+op({ name: "linalg.det (stacks)", draw: squareDraw, domain: "unit", f: () => (a) => L.det(shifted(a)), f32: true });
+op({
+  name: "linalg.slogdet (positive and negative determinants)",
+  draw: squareDims.chain(({ batch, n }) => fc.constantFrom(1, -1).map((sign) => ({ shapes: [[...batch, n, n]], params: { sign } }))),
+  domain: "unit",
+  f: ({ sign }: { sign: number }) => (a) => L.slogdet(shifted(a).mul(sign)) as Tensor[],
+});
+op({ name: "linalg.cholesky (of a aᵀ + n·I)", ...LINALG_CHOLESKY });
+op({
+  name: "linalg.eigh (eigenvalues; eigenvectors up to sign as v⊙v)", draw: squareDraw, domain: "unit",
+  pre: ([a]) => minGap(L.eigh(sym(a))[0]) > 0.05,
+  f: () => (a) => { const [w, v] = L.eigh(a) as [Tensor, Tensor]; return [w, v.mul(v)]; },
+  f32: true,
+});
+op({
+  name: "linalg.svd (singular values; u⊙u and vt⊙vt)", draw: svdDraw, domain: "unit",
+  pre: ([a]) => minGap(L.svd(a, { computeUv: false }), true) > 0.05,
+  f: () => (a) => { const [u, s, vt] = L.svd(a) as [Tensor, Tensor, Tensor]; return [s, u.mul(u), vt.mul(vt)]; },
+});
+op({ name: "linalg.norm (vector 2-norm / Frobenius)", draw: noParams(shape(1, 2).map((s) => [s])), domain: "nonzero", f: () => (x) => L.norm(x) });
+op({
+  name: "linalg.norm (vector ord 1, 3, ∞ along an axis; matrix 'fro')",
+  draw: noParams(shape(2, 2).map((s) => [s])), domain: "distinct",
+  // distinct multiples of 0.01, shifted by 0.003: no zeros and no ties in |x| (the ∞-norm's kinks)
+  f: () => (x) => { const y = x.add(0.003); return [L.norm(y, 1, 1), L.norm(y, 3, 0), L.norm(y, Infinity, -1), L.norm(y, "fro")]; },
+});
 
 // ---- the property tests -----------------------------------------------------------------------
 
@@ -237,8 +231,6 @@ for (const spec of specs.filter((s) => s.f32)) {
     }), { numRuns: runs(8), seed: SEED + 1, includeErrorInReport: true });
   });
 }
-
-if (!linalg) test.skip("np.linalg derivatives (np.linalg is not available)", () => {});
 
 // ---- explicit cases ---------------------------------------------------------------------------
 

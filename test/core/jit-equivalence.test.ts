@@ -285,7 +285,7 @@ op({ name: "sort", draw: sortDraw, domain: "distinct", f: ({ axis }: { axis: num
 
 // ---- np.linalg -------------------------------------------------------------------------------------
 
-const L = linalg!;
+const L = linalg;
 op({ name: "linalg.inv", ...LINALG_INV });
 op({ name: "linalg.solve", ...LINALG_SOLVE });
 op({ name: "linalg.det, slogdet", draw: squareDraw, domain: "unit", f: () => (a) => [L.det(shifted(a)), ...(L.slogdet(shifted(a).mul(-1)) as Tensor[])] });

@@ -383,8 +383,7 @@ export const sortDraw = shape(0, 3).chain((s) => fc.option(s.length > 0 ? fc.int
 
 // ---- np.linalg --------------------------------------------------------------------------------
 
-/** np.linalg, if this build has it. */
-export const linalg = (np as unknown as { linalg?: Record<string, (...a: any[]) => any> }).linalg;
+export const linalg = np.linalg;
 /** A batch of square matrices: batch dims and n. */
 export const squareDims = fc.record({ batch: shape(0, 1, 1, 3), n: fc.integer({ min: 1, max: 4 }) });
 export const squareDraw = squareDims.map(({ batch, n }) => ({ shapes: [[...batch, n, n]], params: {} }));
@@ -394,17 +393,17 @@ export const svdDraw = fc.record({ batch: shape(0, 1, 1, 2), m: fc.integer({ min
 export const shifted = (a: Tensor) => a.add(np.eye(a.shape[a.ndim - 1], undefined, { dtype: a.dtype }).mul(a.shape[a.ndim - 1]));
 export const sym = (a: Tensor) => a.add(np.swapaxes(a, -1, -2)).mul(0.5);
 
-export const LINALG_INV: OpDef<Record<string, never>> = { draw: squareDraw, domain: "unit", f: () => (a) => linalg!.inv(shifted(a)) };
+export const LINALG_INV: OpDef<Record<string, never>> = { draw: squareDraw, domain: "unit", f: () => (a) => linalg.inv(shifted(a)) };
 export const LINALG_SOLVE: OpDef<Record<string, never>> = {
   draw: fc.record({ batch: shape(0, 1, 1, 3), n: fc.integer({ min: 1, max: 4 }), k: fc.integer({ min: 1, max: 3 }), vec: fc.boolean() })
     .chain(({ batch, n, k, vec }) => broadcastable(batch).map((bb) => ({ shapes: [[...batch, n, n], vec ? [n] : [...bb, n, k]], params: {} }))),
   domain: "unit",
-  f: () => (a, b) => linalg!.solve(shifted(a), b),
+  f: () => (a, b) => linalg.solve(shifted(a), b),
 };
 /** cholesky of a aᵀ + n·I. */
 export const LINALG_CHOLESKY: OpDef<Record<string, never>> = {
   draw: squareDraw, domain: "unit",
-  f: () => (a) => linalg!.cholesky(np.matmul(a, np.swapaxes(a, -1, -2)).add(np.eye(a.shape[a.ndim - 1], undefined, { dtype: a.dtype }).mul(a.shape[a.ndim - 1]))),
+  f: () => (a) => linalg.cholesky(np.matmul(a, np.swapaxes(a, -1, -2)).add(np.eye(a.shape[a.ndim - 1], undefined, { dtype: a.dtype }).mul(a.shape[a.ndim - 1]))),
 };
 
 // ---- the elementwise tables as op definitions ---------------------------------------------------

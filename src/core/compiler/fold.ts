@@ -17,7 +17,7 @@ export function foldConstants(cj: ClosedJaxpr): ClosedJaxpr {
     const inputs = e.inputs.map((a) => r.read(a));
     const values = inputs.map((a) => constValue(a, r.constVars, r.consts));
     // Broadcasts stay symbolic: a fused loop reads a broadcast scalar for free.
-    const foldable = !e.prim.inline && e.prim.name !== "broadcastTo" && values.every((v) => v instanceof DenseTensor) && e.outs.every((o) => o.aval.size <= MAX_FOLDED_SIZE);
+    const foldable = !e.prim.inline && e.prim.lower?.kind !== "broadcast" && values.every((v) => v instanceof DenseTensor) && e.outs.every((o) => o.aval.size <= MAX_FOLDED_SIZE);
     if (!foldable) { r.emit(e); continue; }
     const outAvals: ShapedArray[] = e.prim.abstractEval(values.map((v) => v!.aval), e.params);
     const outs = e.prim.impl(values as DenseTensor[], e.params, outAvals);

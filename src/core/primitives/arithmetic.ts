@@ -2,9 +2,10 @@
 // and (for linear ops) the transpose. Batching is the shared elementwise rule.
 import { ShapedArray } from "../aval.js";
 import { DenseTensor, scalarDense } from "../dense.js";
-import { DType, isFloat } from "../dtype.js";
+import { DType } from "../dtype.js";
 import { bind1 } from "../interpreter.js";
 import { Primitive, isUndefined } from "../primitive.js";
+import { broadcastShapes } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { defineElementwise, unbroadcast } from "./elementwise.js";
 import { broadcastP } from "./structural.js";
@@ -247,18 +248,8 @@ export const select = defineElementwise({
 function broadcastLike(t: Tensor, self: Tensor, other: Tensor): Tensor {
   // add(x, y) broadcasts; a tangent of x alone must take the output's shape.
   if (other.ndim <= self.ndim && other.shape.every((d, i) => d === 1 || d === self.shape[i + self.ndim - other.ndim])) return t;
-  const outShape = broadcastShapesOf(self.shape, other.shape);
+  const outShape = broadcastShapes("add", self.shape, other.shape);
   return broadcastP(t, outShape);
-}
-function broadcastShapesOf(a: readonly number[], b: readonly number[]): number[] {
-  const n = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const x = a[i - n + a.length] ?? 1;
-    const y = b[i - n + b.length] ?? 1;
-    out.push(x === 1 ? y : x);
-  }
-  return out;
 }
 
 export const addP = (x: Tensor, y: Tensor): Tensor => bind1(add, [x, y], {});
@@ -300,4 +291,3 @@ export function eyeBool(n: number): DenseTensor {
   return new DenseTensor(buf, [n, n], "bool");
 }
 export { convertP } from "./convert.js";
-export function isFloatTensor(x: Tensor): boolean { return isFloat(x.dtype); }
