@@ -54,6 +54,7 @@ export class Jaxpr {
 
 function formatLiteral(t: DenseTensor): string {
   const v = t.buffer[0];
+  if (t.dtype === "complex128" || t.dtype === "complex64") return `${v}${t.buffer[1] < 0 || Object.is(t.buffer[1], -0) ? "-" : "+"}${Math.abs(t.buffer[1])}j`;
   return t.dtype === "bool" ? String(v !== 0) : t.dtype === "int32" ? String(v) : Number.isInteger(v) ? `${v}.0` : String(v);
 }
 

@@ -1,6 +1,6 @@
 // Forward mode: each tracer carries a primal and a tangent (null = symbolically zero).
 import { ShapedArray } from "./aval.js";
-import { isFloat } from "./dtype.js";
+import { isInexact } from "./dtype.js";
 import { MainTrace, Trace, Tracer, bind } from "./interpreter.js";
 import { Params, Primitive } from "./primitive.js";
 import { Tensor } from "./tensor.js";
@@ -26,7 +26,7 @@ export class JvpTrace extends Trace {
     const [outs, outTangents] = prim.jvp(primals, tangents, params);
     return outs.map((y, i) => {
       const dy = outTangents[i];
-      return dy === null || !isFloat(y.dtype) ? y : new JvpTracer(this, y, dy);
+      return dy === null || !isInexact(y.dtype) ? y : new JvpTracer(this, y, dy);
     });
   }
 }

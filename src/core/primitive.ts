@@ -1,9 +1,9 @@
 // A primitive is a named operation plus its rules: eager impl, abstract eval, jvp, transpose, batch.
 // Transformations only ever call these rules; no transformation knows a primitive by name.
 import { ShapedArray } from "./aval.js";
-import type { DenseTensor } from "./dense.js";
+import { DenseTensor, joinComplex, splitComplex } from "./dense.js";
 import type { Tensor } from "./tensor.js";
-import type { DType } from "./dtype.js";
+import { DType, isComplex, realDType } from "./dtype.js";
 import type { ExprTemplate } from "./kernels/elementwise.js";
 
 /**
@@ -35,6 +35,17 @@ export function isUndefined(x: TransposeArg): x is UndefinedPrimal {
 
 export type Params = object;
 
+/**
+ * How a primitive's eager impl treats complex operands (complex128/complex64, stored as
+ * interleaved re, im pairs):
+ * - "parts": the op acts on real and imaginary parts independently with real coefficients (data
+ *   movement, sums, scatter-adds, select): the real impl runs once per part. Non-complex operands
+ *   (indices, conditions) are passed to both runs unchanged.
+ * - "native": the impl handles complex buffers itself.
+ * Absent: a complex operand is an error naming the primitive.
+ */
+export type ComplexSupport = "parts" | "native";
+
 export interface Primitive<P extends Params = Params> {
   readonly name: string;
   abstractEval(avals: ShapedArray[], params: P): ShapedArray[];
@@ -50,8 +61,10 @@ export interface Primitive<P extends Params = Params> {
   formatParams?(params: P): string;
   /** Call-like primitives (custom derivatives) expand into their definition when staged into IR. */
   inline?(args: Tensor[], params: P): Tensor[];
-  /** What the jit compiler emits for this primitive inside a fused loop. */
+  /** What the jit compiler emits for this primitive inside a fused loop (real dtypes only). */
   readonly lower?: LowerRule<P>;
+  /** Complex operands: see ComplexSupport. */
+  readonly complex?: ComplexSupport;
 }
 
 export interface SinglePrimitiveSpec<P extends Params> {
@@ -64,14 +77,41 @@ export interface SinglePrimitiveSpec<P extends Params> {
   nonDifferentiable?: boolean;
   formatParams?(params: P): string;
   lower?: LowerRule<P>;
+  complex?: ComplexSupport;
 }
 
 export const registry = new Map<string, Primitive>();
 
-function register<P extends Params>(p: Primitive<P>): Primitive<P> {
-  if (registry.has(p.name)) throw new Error(`internal: primitive ${p.name} defined twice`);
+function register<P extends Params>(prim: Primitive<P>): Primitive<P> {
+  if (registry.has(prim.name)) throw new Error(`internal: primitive ${prim.name} defined twice`);
+  const p: Primitive<P> = { ...prim, impl: withComplexSupport(prim) };
   registry.set(p.name, p as unknown as Primitive);
   return p;
+}
+
+/** The impl, dispatching complex operands as the primitive's `complex` field says. */
+function withComplexSupport<P extends Params>(p: Primitive<P>): Primitive<P>["impl"] {
+  const impl = p.impl;
+  if (p.complex === "native") return impl;
+  const anyComplex = (args: DenseTensor[], outAvals: ShapedArray[]) =>
+    args.some((a) => isComplex(a.dtype)) || outAvals.some((a) => isComplex(a.dtype));
+  if (p.complex !== "parts") {
+    return (args, params, outAvals) => {
+      if (anyComplex(args, outAvals)) {
+        const dts = args.map((a) => a.dtype).join(", ");
+        throw new TypeError(`${p.name}: complex operands are not supported (operand dtypes ${dts})`);
+      }
+      return impl(args, params, outAvals);
+    };
+  }
+  return (args, params, outAvals) => {
+    if (!anyComplex(args, outAvals)) return impl(args, params, outAvals);
+    const parts = args.map((a) => (isComplex(a.dtype) ? splitComplex(a) : null));
+    const realAvals = outAvals.map((a) => (isComplex(a.dtype) ? new ShapedArray(a.shape, realDType(a.dtype)) : a));
+    const re = impl(args.map((a, i) => parts[i]?.[0] ?? a), params, realAvals);
+    const im = impl(args.map((a, i) => parts[i]?.[1] ?? a), params, realAvals);
+    return re.map((r, k) => (isComplex(outAvals[k].dtype) ? joinComplex(r, im[k], outAvals[k].dtype) : r));
+  };
 }
 
 /** Define a primitive with one output (the common case). */
@@ -82,6 +122,7 @@ export function definePrimitive<P extends Params = Record<string, never>>(s: Sin
     nonDifferentiable: s.nonDifferentiable,
     formatParams: s.formatParams,
     lower: s.lower,
+    complex: s.complex,
     abstractEval: (avals, p) => [s.abstractEval(avals, p)],
     impl: (args, p, outAvals) => [s.impl(args, p, outAvals[0])],
     jvp: jvp && ((primals, tangents, p) => {

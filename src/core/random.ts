@@ -18,7 +18,7 @@
 // every platform; floats use Math.log/cos/sin, which engines may round differently in the last ulp.
 import { ShapedArray } from "./aval.js";
 import { DenseTensor } from "./dense.js";
-import { DType, isFloat } from "./dtype.js";
+import { DType, arrayFor, isFloat } from "./dtype.js";
 import { bind1 } from "./interpreter.js";
 import { Primitive, definePrimitive } from "./primitive.js";
 import { addP, convertP, ltP, maxP, mulP, subP } from "./primitives/arithmetic.js";
@@ -233,13 +233,7 @@ function defineSampler<P extends object>(spec: SamplerSpec<P>): Primitive<P> {
 }
 
 function emptyOf(a: ShapedArray): Float64Array | Float32Array | Int32Array | Uint8Array {
-  const n = a.size;
-  switch (a.dtype) {
-    case "float64": return new Float64Array(n);
-    case "float32": return new Float32Array(n);
-    case "int32": return new Int32Array(n);
-    case "bool": return new Uint8Array(n);
-  }
+  return arrayFor(a.dtype, a.size);
 }
 
 const shapeParam = (s: number[]): string => `shape=${fmtShape(s)}`;

@@ -2,7 +2,7 @@
 // transformation subclass it, so user code is written once and runs under grad/vmap/jit.
 import type * as NumpyNamespace from "./numpy/index.js";
 import { ShapedArray } from "./aval.js";
-import { DType, TypedArray } from "./dtype.js";
+import { DType, TypedArray, isComplex } from "./dtype.js";
 
 type Np = typeof NumpyNamespace;
 let npRef: Np | null = null;
@@ -26,16 +26,24 @@ export abstract class Tensor {
   get ndim(): number { return this.aval.shape.length; }
   get size(): number { return this.aval.size; }
 
-  /** A copy of the elements as a typed array (row-major). */
+  /** A copy of the elements as a typed array (row-major; complex: interleaved re, im). */
   abstract data(): TypedArray;
-  /** Elements as nested JS arrays (bools as booleans). */
+  /**
+   * Elements as nested JS arrays (bools as booleans). A complex tensor of shape S gives nested
+   * arrays of shape [...S, 2]: each element a pair [re, im].
+   */
   toArray(): NestedArray {
     const d = this.data();
     const shape = this.aval.shape;
     const isBool = this.dtype === "bool";
+    const cplx = isComplex(this.dtype);
     let i = 0;
     const build = (k: number): NestedArray => {
-      if (k === shape.length) { const v = d[i++]; return isBool ? v !== 0 : v; }
+      if (k === shape.length) {
+        if (cplx) { const pair = [d[i], d[i + 1]]; i += 2; return pair; }
+        const v = d[i++];
+        return isBool ? v !== 0 : v;
+      }
       const out: NestedArray[] = [];
       for (let j = 0; j < shape[k]; j++) out.push(build(k + 1));
       return out;
@@ -45,6 +53,7 @@ export abstract class Tensor {
   /** The single element of a size-1 tensor. */
   item(): number {
     if (this.size !== 1) throw new Error(`item: tensor of shape [${this.shape}] has ${this.size} elements, expected 1`);
+    if (isComplex(this.dtype)) throw new TypeError(`item: tensor is ${this.dtype}; a JS number cannot hold it (use x.real.item() and x.imag.item())`);
     return this.data()[0];
   }
   toString(): string { return np().format(this); }
@@ -64,6 +73,12 @@ export abstract class Tensor {
   mod(y: TensorLike): Tensor { return np().mod(this, y); }
   neg(): Tensor { return np().negative(this); }
   abs(): Tensor { return np().abs(this); }
+  /** Real part (the tensor itself for real dtypes). */
+  get real(): Tensor { return np().real(this); }
+  /** Imaginary part (zeros for real dtypes). */
+  get imag(): Tensor { return np().imag(this); }
+  /** Complex conjugate (the tensor itself for real dtypes). */
+  conj(): Tensor { return np().conj(this); }
   square(): Tensor { return np().square(this); }
   sqrt(): Tensor { return np().sqrt(this); }
   exp(): Tensor { return np().exp(this); }

@@ -17,7 +17,8 @@
 import { np, Tensor, tree } from "../index.js";
 import type { DType } from "../index.js";
 
-const WRITE_DTYPE: Record<DType, "F64" | "F32" | "I32" | "BOOL"> = { float64: "F64", float32: "F32", int32: "I32", bool: "BOOL" };
+// safetensors has no complex dtype; complex tensors are refused by name rather than written as "undefined".
+const WRITE_DTYPE: Partial<Record<DType, "F64" | "F32" | "I32" | "BOOL">> = { float64: "F64", float32: "F32", int32: "I32", bool: "BOOL" };
 const ELEMENT_BYTES: Record<string, number> = { BOOL: 1, U8: 1, I8: 1, I16: 2, U16: 2, F16: 2, BF16: 2, I32: 4, U32: 4, F32: 4, F64: 8, I64: 8, U64: 8 };
 // The reference implementation's dtype order (its Dtype enum), used to lay tensors out by descending dtype.
 const DTYPE_RANK: Record<string, number> = { BOOL: 0, U8: 4, I8: 5, I16: 11, U16: 12, F16: 13, BF16: 14, I32: 15, U32: 16, F32: 17, F64: 19, I64: 20, U64: 21 };
@@ -48,7 +49,9 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, metadata?: Re
   const entries = Object.entries(tensors).map(([name, t]) => {
     if (name === "" || name === "__metadata__") throw new Error(`encodeSafetensors: ${JSON.stringify(name)} cannot name a tensor`);
     if (!(t instanceof Tensor)) throw new TypeError(`encodeSafetensors: ${name} is not a Tensor (got ${t === null ? "null" : typeof t})`);
-    return { name, tensor: t, dtype: WRITE_DTYPE[t.dtype] };
+    const dtype = WRITE_DTYPE[t.dtype];
+    if (dtype === undefined) throw new TypeError(`encodeSafetensors: ${name} has dtype ${t.dtype}, which safetensors cannot store (write its real and imaginary parts as two tensors)`);
+    return { name, tensor: t, dtype };
   });
   entries.sort((a, b) => DTYPE_RANK[b.dtype] - DTYPE_RANK[a.dtype] || compareBytes(a.name, b.name));
 

@@ -32,7 +32,9 @@ const SCRATCH_LIMIT = 4096;
 const UNROLL_LIMIT = 4;
 // float32 scratch is Float64Array: a spilled value must re-read exactly as the register value it
 // was (e.g. the max a tie test compares against), and float32 intermediates live in float64.
-const scratchArray: Record<DType, string> = { float64: "Float64Array", float32: "Float64Array", int32: "Int32Array", bool: "Uint8Array" };
+const scratchArray: Record<DType, string> = { float64: "Float64Array", float32: "Float64Array", int32: "Int32Array", bool: "Uint8Array",
+  // Complex equations are never fused (fusion.ts runs them as opaque steps); listed for totality.
+  complex128: "Float64Array", complex64: "Float64Array" };
 
 export interface GeneratedKernel {
   source: string;

@@ -28,7 +28,7 @@ export function eliminateCommonSubexpressions(cj: ClosedJaxpr): ClosedJaxpr {
     const inputs = e.inputs.map((a) => r.read(a));
     const pk = paramsKey(e.params);
     if (pk !== null) {
-      const atomKeys = inputs.map((a) => (a instanceof Literal ? `L${a.value.dtype}:${a.value.buffer[0]}` : `v${idOf(a)}`));
+      const atomKeys = inputs.map((a) => (a instanceof Literal ? `L${a.value.dtype}:${Array.from(a.value.buffer).join(",")}` : `v${idOf(a)}`));
       // x·y and y·x are the same value when the op commutes and the shapes agree.
       if (COMMUTATIVE.has(e.prim.name) && atomKeys.length === 2 && sameShape(inputs[0], inputs[1])) atomKeys.sort();
       const key = `${e.prim.name}|${pk}|${atomKeys.join(",")}`;

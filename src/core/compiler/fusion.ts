@@ -3,7 +3,7 @@
 // map onto the kernel's domain. Each primitive's `lower` rule says how it may join a kernel.
 import { ShapedArray } from "../aval.js";
 import { DenseTensor } from "../dense.js";
-import { DType } from "../dtype.js";
+import { DType, isComplex } from "../dtype.js";
 import { ClosedJaxpr, Literal, Var, Atom } from "../jaxpr.js";
 import { Params, Primitive } from "../primitive.js";
 import { Kernel, KEffect, KValue, OutputInit, ReduceOp, levelOf, resolveAlias } from "./kernel-ir.js";
@@ -11,11 +11,12 @@ import { View, broadcastView, contiguousView, reshapeView, sliceView, transposeV
 
 export type Ref =
   | { kind: "view"; view: View; aval: ShapedArray }
-  | { kind: "literal"; value: number; aval: ShapedArray }
+  | { kind: "literal"; value: number; imag?: number; aval: ShapedArray }
   | { kind: "internal"; value: KValue; aval: ShapedArray }
   | { kind: "sealed"; slot: number; aval: ShapedArray };
 
-export type ArgRef = { kind: "view"; view: View; aval: ShapedArray } | { kind: "literal"; value: number; aval: ShapedArray };
+/** A literal's `imag` is its imaginary part when its dtype is complex. */
+export type ArgRef = { kind: "view"; view: View; aval: ShapedArray } | { kind: "literal"; value: number; imag?: number; aval: ShapedArray };
 
 export type Step =
   | { kind: "kernel"; kernel: Kernel; firstEqn: number }
@@ -35,7 +36,8 @@ export class SplitHere extends Error {
 }
 
 function splatValue(t: DenseTensor): number | null {
-  if (t.size === 0 || t.size > 1 << 20) return null;
+  // Complex values are never read by fused code (see touchesComplex), so they are never splats.
+  if (t.size === 0 || t.size > 1 << 20 || isComplex(t.dtype)) return null;
   const b = t.buffer;
   const v = b[0];
   for (let i = 1; i < b.length; i++) if (b[i] !== v && !(v !== v && b[i] !== b[i])) return null;
@@ -149,7 +151,9 @@ export function planProgram(cj: ClosedJaxpr, forcedBreaks: ReadonlySet<number>):
   let kb: KernelBuilder | null = null;
 
   const refOf = (a: Atom): Ref => {
-    if (a instanceof Literal) return { kind: "literal", value: a.value.buffer[0], aval: a.aval };
+    if (a instanceof Literal) return isComplex(a.aval.dtype)
+      ? { kind: "literal", value: a.value.buffer[0], imag: a.value.buffer[1], aval: a.aval }
+      : { kind: "literal", value: a.value.buffer[0], aval: a.aval };
     return refs.get(a)!;
   };
 
@@ -423,11 +427,16 @@ export function planProgram(cj: ClosedJaxpr, forcedBreaks: ReadonlySet<number>):
     throw new Error("internal: opaque step reads an unmaterialised value");
   };
 
+  // Complex values are interleaved (re, im) pairs, which neither the fused loops nor the affine
+  // views index: any equation that reads or writes one runs as an opaque call to its eager impl.
+  const touchesComplex = (e: (typeof j.eqns)[number]) => e.inputs.some((a) => isComplex(a.aval.dtype)) || e.outs.some((v) => isComplex(v.aval.dtype));
+
   for (let k = 0; k < j.eqns.length; k++) {
     const e = j.eqns[k];
     if (forcedBreaks.has(k)) closeKernel(k - 1);
-    if (tryView(k)) continue;
-    if (e.prim.lower) {
+    const fusible = !touchesComplex(e);
+    if (fusible && tryView(k)) continue;
+    if (fusible && e.prim.lower) {
       if (kb && tryJoin(kb, k)) continue;
       closeKernel(k - 1);
       const D = rootDomain(k);

@@ -38,7 +38,7 @@ export class CompiledProgram {
     this.plan.inputSlots.forEach((s, i) => (slots[s] = args[i]));
     for (const c of this.plan.constSlots) slots[c.slot] = c.value;
     const materialise = (a: ArgRef): DenseTensor => {
-      if (a.kind === "literal") return scalarDense(a.value, a.aval.dtype);
+      if (a.kind === "literal") return scalarDense(a.value, a.aval.dtype, a.imag ?? 0);
       const src = slots[a.view.slot]!;
       if (isIdentityView(a.view, src.size)) return src.ndim === a.aval.ndim && src.shape.every((d, i) => d === a.aval.shape[i]) ? src : new DenseTensor(src.buffer, a.aval.shape, src.dtype);
       const buf = arrayFor(src.dtype, sizeOf(a.view.shape));

@@ -2,6 +2,7 @@
 // adding zeros, broadcasts and reshapes to the same shape, transposes of transposes, double
 // negation, no-op conversions and selects between equal branches.
 import { DenseTensor } from "../dense.js";
+import { storageWidth } from "../dtype.js";
 import { ClosedJaxpr, JaxprEqn, Literal, Var, Atom } from "../jaxpr.js";
 import { transpose as transposePrim } from "../primitives/structural.js";
 import { Rewriter, constValue } from "./rewrite.js";
@@ -11,8 +12,10 @@ function splatOf(a: Atom, r: Rewriter, splats: Map<Var, number>): number | null 
   if (a instanceof Var && splats.has(a)) return splats.get(a)!;
   const c = constValue(a, r.constVars, r.consts);
   if (!(c instanceof DenseTensor) || c.size === 0 || c.size > 4096) return null;
+  // A complex constant is a splat v when every element is v + 0i (interleaved re, im).
+  const w = storageWidth(c.dtype);
   const v = c.buffer[0];
-  for (let i = 1; i < c.size; i++) if (c.buffer[i] !== v) return null;
+  for (let i = 0; i < c.buffer.length; i++) if (c.buffer[i] !== (i % w === 0 ? v : 0)) return null;
   return v;
 }
 

@@ -1,6 +1,7 @@
 // Creating tensors: from data, constants, ranges, identity.
-import { DenseTensor, denseFromNested, scalarDense } from "../dense.js";
-import { DType, arrayFor, checkDType } from "../dtype.js";
+import { ComplexValue, DenseTensor, denseFromNested, scalarDense } from "../dense.js";
+import { DType, arrayFor, checkDType, isComplex, realDType } from "../dtype.js";
+import { convertP } from "../primitives/convert.js";
 import { broadcastP } from "../primitives/structural.js";
 import { fmtShape, sizeOf } from "../shape.js";
 import { NestedArray, Tensor, TensorLike } from "../tensor.js";
@@ -8,6 +9,11 @@ import { asTensor } from "./coerce.js";
 import { stack } from "./shape-ops.js";
 
 export type DTypeOpt = { dtype?: DType };
+
+/** Creation routines build real values; a complex dtype gets them as real parts. */
+function asComplexIf(t: DenseTensor, d: DType): Tensor {
+  return isComplex(d) ? convertP(t, d) : t;
+}
 
 function checkShape(shape: readonly number[] | number, op: string): number[] {
   const s = typeof shape === "number" ? [shape] : [...shape];
@@ -19,7 +25,10 @@ function checkShape(shape: readonly number[] | number, op: string): number[] {
 /** Nested lists whose leaves are numbers, booleans or tensors (which are stacked). */
 export type NestedTensorLike = TensorLike | readonly NestedTensorLike[];
 
-export function array(data: NestedTensorLike | ArrayLike<number>, opts: DTypeOpt = {}): Tensor {
+/** Nested lists of complex numbers written as {re, im} objects (np.array gives complex128). */
+export type ComplexNested = ComplexValue | readonly ComplexNested[];
+
+export function array(data: NestedTensorLike | ArrayLike<number> | ComplexNested, opts: DTypeOpt = {}): Tensor {
   if (opts.dtype) checkDType(opts.dtype, "array");
   if (data instanceof Tensor) return opts.dtype ? data.astype(opts.dtype) : data;
   if (typeof data === "number" || typeof data === "boolean") return scalarDense(data, opts.dtype ?? (typeof data === "boolean" ? "bool" : "float64"));
@@ -55,9 +64,9 @@ export function asarray(data: TensorLike, opts: DTypeOpt = {}): Tensor {
 export function full(shape: readonly number[] | number, value: number | boolean, opts: DTypeOpt = {}): Tensor {
   const s = checkShape(shape, "full");
   const d = checkDType(opts.dtype ?? (typeof value === "boolean" ? "bool" : "float64"), "full");
-  const buf = arrayFor(d, sizeOf(s));
+  const buf = arrayFor(realDType(d), sizeOf(s));
   buf.fill(typeof value === "boolean" ? Number(value) : value);
-  return new DenseTensor(buf, s, d);
+  return asComplexIf(new DenseTensor(buf, s, realDType(d)), d);
 }
 export function zeros(shape: readonly number[] | number, opts: DTypeOpt = {}): Tensor { return full(shape, 0, opts); }
 export function ones(shape: readonly number[] | number, opts: DTypeOpt = {}): Tensor { return full(shape, 1, opts); }
@@ -79,29 +88,29 @@ export function arange(start: number, stop?: number, step = 1, opts: DTypeOpt = 
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const allInt = Number.isInteger(start) && Number.isInteger(stop) && Number.isInteger(step);
   const d = checkDType(opts.dtype ?? (allInt ? "int32" : "float64"), "arange");
-  const buf = arrayFor(d, n);
+  const buf = arrayFor(realDType(d), n);
   for (let i = 0; i < n; i++) buf[i] = start + i * step;
-  return new DenseTensor(buf, [n], d);
+  return asComplexIf(new DenseTensor(buf, [n], realDType(d)), d);
 }
 
 export function linspace(start: number, stop: number, num = 50, opts: DTypeOpt & { endpoint?: boolean } = {}): Tensor {
   const endpoint = opts.endpoint ?? true;
   const d = checkDType(opts.dtype ?? "float64", "linspace");
-  const buf = arrayFor(d, num);
+  const buf = arrayFor(realDType(d), num);
   const div = endpoint ? num - 1 : num;
   const step = div > 0 ? (stop - start) / div : 0;
   for (let i = 0; i < num; i++) buf[i] = start + i * step;
   if (endpoint && num > 1) buf[num - 1] = stop;
-  return new DenseTensor(buf, [num], d);
+  return asComplexIf(new DenseTensor(buf, [num], realDType(d)), d);
 }
 
 export function eye(n: number, m?: number, opts: DTypeOpt & { k?: number } = {}): Tensor {
   const cols = m ?? n;
   const k = opts.k ?? 0;
   const d = checkDType(opts.dtype ?? "float64", "eye");
-  const buf = arrayFor(d, n * cols);
+  const buf = arrayFor(realDType(d), n * cols);
   for (let i = 0; i < n; i++) { const j = i + k; if (j >= 0 && j < cols) buf[i * cols + j] = 1; }
-  return new DenseTensor(buf, [n, cols], d);
+  return asComplexIf(new DenseTensor(buf, [n, cols], realDType(d)), d);
 }
 export function identity(n: number, opts: DTypeOpt = {}): Tensor { return eye(n, n, opts); }
 

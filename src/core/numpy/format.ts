@@ -1,5 +1,6 @@
 // NumPy-like printing: array([[1., 2.],\n       [3., 4.]]) with dtype shown unless float64.
 import { Tracer } from "../interpreter.js";
+import { isComplex } from "../dtype.js";
 import { Tensor } from "../tensor.js";
 
 const EDGE = 3;
@@ -16,14 +17,26 @@ function formatNumber(v: number, dtype: string, allInt: boolean): string {
   return String(Number(v.toPrecision(8)));
 }
 
+/** NumPy's complex notation: 1.+2.j, 0.5-1.j, nan+infj. */
+function complexStrings(data: ArrayLike<number>, allInt: boolean): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < data.length; i += 2) {
+    const re = formatNumber(data[i], "float64", allInt);
+    const im = formatNumber(data[i + 1], "float64", allInt);
+    const sign = im.startsWith("-") ? "-" : "+";
+    out.push(`${re}${sign}${im.replace(/^[-+]/, "")}j`);
+  }
+  return out;
+}
+
 export function format(x: Tensor): string {
   if (x instanceof Tracer) return `Traced<${x.aval.toString()}> (inside ${x.trace.main.name})`;
   const data = x.data();
   const shape = x.shape;
   const dtype = x.dtype;
-  const summarize = data.length > SUMMARY_THRESHOLD;
+  const summarize = x.size > SUMMARY_THRESHOLD;
   const allInt = Array.from(data).every((v) => Number.isInteger(v) || !Number.isFinite(v));
-  const strs = Array.from(data, (v) => formatNumber(v, dtype, allInt));
+  const strs = isComplex(dtype) ? complexStrings(data, allInt) : Array.from(data, (v) => formatNumber(v, dtype, allInt));
   const width = Math.max(0, ...strs.map((s) => s.length));
   const prefix = "array(";
   const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));

@@ -5,19 +5,24 @@
 //   const x = np.linalg.solve(a, b);            // b: [n] (a vector) or [..., n, k]
 //   const [sign, logdet] = np.linalg.slogdet(a);
 //   const [w, v] = np.linalg.eigh(a);           // ascending w, eigenvectors as columns
+//   const [e, c] = np.linalg.eighGeneralized(h, s); // H c = E S c, Cᴴ S C = I
 //   const [u, s, vt] = np.linalg.svd(a);        // thin SVD (full_matrices=False)
 //
 // All of them are differentiable (first and higher order) and batch under vmap. Derivative
 // caveats: eigh's eigenvector derivatives (and svd's U/Vᵀ derivatives) are infinite/NaN at
 // degenerate eigenvalues (repeated singular values); the 2-norm's gradient at 0 is NaN.
+// Complex matrices (complex128/complex64) are accepted by solve, inv, cholesky (a = L Lᴴ), eigh
+// (Hermitian: real eigenvalues, complex eigenvectors, each phase-fixed so that its largest-modulus
+// entry is real positive), eighGeneralized and norm; det, slogdet and svd are real only.
 import { DenseTensor } from "../dense.js";
-import { DType, arrayFor, floatResult, promoteTypes } from "../dtype.js";
+import { DType, arrayFor, floatResult, isComplex, promoteTypes, storageWidth } from "../dtype.js";
+import { eighGeneralizedP, hermitianPart } from "../linalg/generalized-eigh.js";
 import * as L from "../primitives/linalg.js";
 import { broadcastP, reshapeP, transposeP } from "../primitives/structural.js";
 import { broadcastShapes, fmtShape, normAxis } from "../shape.js";
 import { Tensor, TensorLike } from "../tensor.js";
 import { asTensor } from "./coerce.js";
-import { abs, add, exp, multiply, notEqual, power, sqrt } from "./math.js";
+import { abs, exp, multiply, notEqual, power, sqrt } from "./math.js";
 import { max, min, sum } from "./reductions.js";
 
 /** A float tensor of rank ≥ minRank (int/bool → float64). */
@@ -39,7 +44,8 @@ function asSquare(x: TensorLike, op: string): Tensor {
 
 function eyeDense(n: number, dtype: DType): DenseTensor {
   const buf = arrayFor(dtype, n * n);
-  for (let i = 0; i < n; i++) buf[i * n + i] = 1;
+  const w = storageWidth(dtype);
+  for (let i = 0; i < n; i++) buf[w * (i * n + i)] = 1;
   return new DenseTensor(buf, [n, n], dtype);
 }
 
@@ -94,15 +100,36 @@ function cholesky(a: TensorLike): Tensor {
 export type EighOptions = { symmetrizeInput?: boolean };
 
 /**
- * [w, v] of a symmetric matrix: eigenvalues ascending, eigenvectors as the columns of v
- * (each with its largest-magnitude entry positive). By default the input is symmetrised as
- * (a + aᵀ)/2 first (as JAX does), which keeps gradients symmetric; with
+ * [w, v] of a symmetric (complex: Hermitian) matrix: real eigenvalues ascending, eigenvectors as
+ * the columns of v (real: each with its largest-magnitude entry positive; complex: each multiplied
+ * by the phase that makes its largest-modulus entry real and positive). By default the input is
+ * symmetrised as (a + aᴴ)/2 first (as JAX does), which keeps gradients symmetric; with
  * `symmetrizeInput: false` only the lower triangle is read (NumPy's UPLO='L').
  */
 function eigh(a: TensorLike, opts: EighOptions = {}): [Tensor, Tensor] {
   let t = asSquare(a, "eigh");
-  if (opts.symmetrizeInput ?? true) t = multiply(add(t, L.matrixTransposeP(t)), 0.5);
+  if (opts.symmetrizeInput ?? true) t = hermitianPart(t);
   return L.eighP(t);
+}
+
+/**
+ * The generalised eigenproblem h c = E s c for symmetric/Hermitian h and positive-definite s
+ * (the overlap matrix of a non-orthogonal basis): [w, c] with w real ascending and the columns
+ * of c s-orthonormal (cᴴ s c = I), by Cholesky reduction (LAPACK's sygv/hegv, itype 1). Both
+ * inputs are symmetrised as (x + xᴴ)/2; leading dims broadcast. Differentiable in h and s.
+ */
+function eighGeneralized(h: TensorLike, s: TensorLike): [Tensor, Tensor] {
+  let th = asSquare(h, "eighGeneralized");
+  let ts = asSquare(s, "eighGeneralized");
+  const d = promoteTypes(th.dtype, ts.dtype);
+  if (th.dtype !== d) th = th.astype(d);
+  if (ts.dtype !== d) ts = ts.astype(d);
+  const n = th.shape[th.ndim - 1];
+  if (ts.shape[ts.ndim - 1] !== n) {
+    throw new Error(`eighGeneralized: h of shape ${fmtShape(th.shape)} and s of shape ${fmtShape(ts.shape)} differ in matrix size (${n} ≠ ${ts.shape[ts.ndim - 1]})`);
+  }
+  const lead = broadcastShapes("eighGeneralized", th.shape.slice(0, -2), ts.shape.slice(0, -2));
+  return eighGeneralizedP(broadcastP(th, [...lead, n, n]), broadcastP(ts, [...lead, n, n]));
 }
 
 export type SvdOptions = { fullMatrices?: boolean; computeUv?: boolean };
@@ -134,7 +161,9 @@ export type NormOrder = number | "fro" | "nuc" | null;
  * Matrix ords: 'fro' (default), 'nuc', 1, -1, 2, -2, Infinity, -Infinity.
  */
 function norm(x: TensorLike, ord: NormOrder = null, axis: number | readonly number[] | null = null, opts: { keepdims?: boolean } = {}): Tensor {
-  const t = asFloatArray(x, "norm", 0);
+  let t = asFloatArray(x, "norm", 0);
+  // Every norm depends on complex entries only through their moduli.
+  if (isComplex(t.dtype)) t = abs(t);
   let axes: number[];
   if (axis === null) {
     if (ord === null) {
@@ -184,4 +213,4 @@ function matrixNorm(t: Tensor, ord: NormOrder, rowAxis: number, colAxis: number)
   throw new Error(`norm: invalid ord ${JSON.stringify(ord)} for a matrix norm (use 'fro', 'nuc', 1, -1, 2, -2, Infinity or -Infinity)`);
 }
 
-export const linalg = { norm, inv, solve, det, slogdet, cholesky, eigh, svd };
+export const linalg = { norm, inv, solve, det, slogdet, cholesky, eigh, eighGeneralized, svd };

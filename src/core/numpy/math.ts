@@ -106,8 +106,9 @@ export function logicalAnd(x: TensorLike, y: TensorLike): Tensor { return bind1(
 export function logicalOr(x: TensorLike, y: TensorLike): Tensor { return bind1(P.or, [asBool(x, "logicalOr"), asBool(y, "logicalOr")], {}); }
 export function logicalXor(x: TensorLike, y: TensorLike): Tensor { return bind1(P.xor, [asBool(x, "logicalXor"), asBool(y, "logicalXor")], {}); }
 export function logicalNot(x: TensorLike): Tensor { return bind1(P.not, [asBool(x, "logicalNot")], {}); }
-export function isnan(x: TensorLike): Tensor { const t = asTensor(x); return t.dtype === "float64" || t.dtype === "float32" ? bind1(P.isNan, [t], {}) : P.zerosLikeP(t.astype("bool")); }
-export function isfinite(x: TensorLike): Tensor { const t = asTensor(x); return t.dtype === "float64" || t.dtype === "float32" ? bind1(P.isFinite, [t], {}) : broadcastP(asTensor(true), t.shape); }
+const inexact = (t: Tensor) => t.dtype === "float64" || t.dtype === "float32" || t.dtype === "complex128" || t.dtype === "complex64";
+export function isnan(x: TensorLike): Tensor { const t = asTensor(x); return inexact(t) ? bind1(P.isNan, [t], {}) : P.zerosLikeP(t.astype("bool")); }
+export function isfinite(x: TensorLike): Tensor { const t = asTensor(x); return inexact(t) ? bind1(P.isFinite, [t], {}) : broadcastP(asTensor(true), t.shape); }
 
 /** Numerically stable softplus log(1 + eˣ) and friends used across nn code. */
 export function logaddexp(x: TensorLike, y: TensorLike): Tensor {

@@ -7,6 +7,7 @@ import { reduceSumP } from "../primitives/reductions.js";
 import { broadcastShapes, fmtShape, normAxis } from "../shape.js";
 import { Tensor, TensorLike } from "../tensor.js";
 import { promoteAll } from "./coerce.js";
+import { conj } from "./complex.js";
 import { multiply, subtract } from "./math.js";
 import { stack } from "./shape-ops.js";
 
@@ -48,9 +49,10 @@ export function dot(x: TensorLike, y: TensorLike): Tensor {
   if (a.shape[a.ndim - 1] !== b.shape[cb]) throw new Error(`dot: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} do not align (${a.shape[a.ndim - 1]} ≠ ${b.shape[cb]})`);
   return dotGeneralP(a, b, { contract: [[a.ndim - 1], [cb]], batch: [[], []] });
 }
+/** Σ conj(x)·y over the flattened inputs (NumPy's vdot conjugates its first argument). */
 export function vdot(x: TensorLike, y: TensorLike): Tensor {
   const [a, b] = promoteAll("vdot", [x, y]);
-  return dot(reshapeP(a, [a.size]), reshapeP(b, [b.size]));
+  return dot(reshapeP(conj(a), [a.size]), reshapeP(b, [b.size]));
 }
 export function inner(x: TensorLike, y: TensorLike): Tensor {
   const [a, b] = promoteAll("inner", [x, y]);

@@ -1,5 +1,5 @@
 // Reductions with NumPy's (x, axis?, { keepdims }) convention.
-import { DType, floatResult } from "../dtype.js";
+import { DType, floatResult, isComplex } from "../dtype.js";
 import { bind1 } from "../interpreter.js";
 import * as R from "../primitives/reductions.js";
 import { stopGradientP } from "../primitives/misc.js";
@@ -7,7 +7,7 @@ import { reshapeP } from "../primitives/structural.js";
 import { normAxes, normAxis } from "../shape.js";
 import { Axis, Tensor, TensorLike } from "../tensor.js";
 import { asTensor } from "./coerce.js";
-import { add, divide, exp, isfinite, log, multiply, subtract, where } from "./math.js";
+import { abs, add, divide, exp, isfinite, log, multiply, square, subtract, where } from "./math.js";
 
 export type KeepDims = { keepdims?: boolean };
 
@@ -47,7 +47,9 @@ export function variance(x: TensorLike, axis: Axis = null, opts: KeepDims & { dd
   const axes = normAxes("var", axis, t.ndim);
   const n = axes.reduce((k, a) => k * t.shape[a], 1);
   const centred = subtract(f, mean(f, axes, { keepdims: true }));
-  return divide(sum(multiply(centred, centred), axes, opts), n - (opts.ddof ?? 0));
+  // Complex: the mean of |x − x̄|², a real number (as NumPy).
+  const sq = isComplex(f.dtype) ? square(abs(centred)) : multiply(centred, centred);
+  return divide(sum(sq, axes, opts), n - (opts.ddof ?? 0));
 }
 export { variance as var };
 

@@ -2,13 +2,15 @@
 // and (for linear ops) the transpose. Batching is the shared elementwise rule.
 import { ShapedArray } from "../aval.js";
 import { DenseTensor, scalarDense } from "../dense.js";
-import { DType } from "../dtype.js";
+import { DType, isComplex, realDType } from "../dtype.js";
+import { DIV_BODY, POW_BODY, SQRT_BODY } from "../kernels/complex-elementwise.js";
 import { bind1 } from "../interpreter.js";
 import { Primitive, isUndefined } from "../primitive.js";
 import { broadcastShapes } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { defineElementwise, unbroadcast } from "./elementwise.js";
 import { broadcastP } from "./structural.js";
+import { conjP, realP } from "./complex.js";
 
 const FLOATS: DType[] = ["float64", "float32"];
 const NUMERIC: DType[] = ["float64", "float32", "int32"];
@@ -28,6 +30,7 @@ export const add = defineElementwise({
   name: "add",
   accepts: NUMERIC,
   expr: () => (a, b) => `${a} + ${b}`,
+  complex: () => "re = x0r + x1r; im = x0i + x1i;",
   jvp: ([x, y], [dx, dy]) => [addP(x, y), addTangents(dx && broadcastLike(dx, x, y), dy && broadcastLike(dy, y, x))],
   transpose: (ct, [x, y]) => [isUndefined(x) ? unbroadcast(ct, x) : null, isUndefined(y) ? unbroadcast(ct, y) : null],
 });
@@ -36,6 +39,7 @@ export const sub = defineElementwise({
   name: "sub",
   accepts: NUMERIC,
   expr: () => (a, b) => `${a} - ${b}`,
+  complex: () => "re = x0r - x1r; im = x0i - x1i;",
   jvp: ([x, y], [dx, dy]) => [subP(x, y), addTangents(dx && broadcastLike(dx, x, y), dy && negP(broadcastLike(dy, y, x)))],
   transpose: (ct, [x, y]) => [isUndefined(x) ? unbroadcast(ct, x) : null, isUndefined(y) ? unbroadcast(negP(ct), y) : null],
 });
@@ -44,6 +48,7 @@ export const neg = defineElementwise({
   name: "neg",
   accepts: NUMERIC,
   expr: () => (a) => `-${a}`,
+  complex: () => "re = -x0r; im = -x0i;",
   jvp: ([x], [dx]) => [negP(x), negP(dx!)],
   transpose: (ct) => [negP(ct)],
 });
@@ -52,6 +57,7 @@ export const mul = defineElementwise({
   name: "mul",
   accepts: [...NUMERIC, "bool"],
   expr: (d) => (d === "int32" ? (a, b) => `Math.imul(${a}, ${b})` : d === "bool" ? (a, b) => `${a} & ${b}` : (a, b) => `${a} * ${b}`),
+  complex: () => "re = x0r * x1r - x0i * x1i; im = x0r * x1i + x0i * x1r;",
   jvp: ([x, y], [dx, dy]) => [mulP(x, y), addTangents(dx && mulP(dx, y), dy && mulP(x, dy))],
   transpose: (ct, [x, y]) => [
     isUndefined(x) ? unbroadcast(mulP(ct, y as Tensor), x) : null,
@@ -63,6 +69,7 @@ export const div = defineElementwise({
   name: "div",
   accepts: FLOATS,
   expr: () => (a, b) => `${a} / ${b}`,
+  complex: () => DIV_BODY,
   jvp: ([x, y], [dx, dy]) => {
     const out = divP(x, y);
     return [out, addTangents(dx && divP(dx, y), dy && negP(mulP(dy, divP(out, y))))];
@@ -85,6 +92,7 @@ export const pow = defineElementwise({
   accepts: NUMERIC,
   // A small integer exponent (a literal in fused code) becomes a product, as a hand-written loop would.
   expr: () => (a, b) => integerPower(a, b) ?? `Math.pow(${a}, ${b})`,
+  complex: () => POW_BODY,
   jvp: ([x, y], [dx, dy]) => {
     const out = powP(x, y);
     // d/dx: y·x^(y-1), written so that x = 0 with y ≥ 1 gives a finite result, and taken as 0
@@ -146,40 +154,73 @@ export const rem = defineElementwise({
 
 // ---- unary math ----------------------------------------------------------------------------
 
-type UnaryDef = { name: string; fn: (a: string) => string; jvp: (x: Tensor, y: Tensor, dx: Tensor) => Tensor | null; accepts?: DType[] };
+type UnaryDef = {
+  name: string; fn: (a: string) => string; jvp: (x: Tensor, y: Tensor, dx: Tensor) => Tensor | null; accepts?: DType[];
+  /** Kernel body for complex input (see kernels/complex-elementwise.ts). */
+  complex?: string; outDType?: (d: DType) => DType;
+};
 
-function unary({ name, fn, jvp, accepts }: UnaryDef): Primitive<object> {
+function unary({ name, fn, jvp, accepts, complex, outDType }: UnaryDef): Primitive<object> {
   const prim: Primitive<object> = defineElementwise({
     name,
     accepts: accepts ?? FLOATS,
     expr: () => fn,
+    complex: complex === undefined ? undefined : () => complex,
+    outDType,
     jvp: ([x], [dx]) => { const y = bind1(prim, [x], {}); return [y, jvp(x, y, dx!)]; },
   });
   return prim;
 }
 const c = (v: number, like: Tensor): Tensor => scalarLike(v, like.dtype);
 
-export const exp = unary({ name: "exp", fn: (a) => `Math.exp(${a})`, jvp: (_x, y, dx) => mulP(dx, y) });
+export const exp = unary({
+  name: "exp", fn: (a) => `Math.exp(${a})`, jvp: (_x, y, dx) => mulP(dx, y),
+  complex: "const m = Math.exp(x0r); if (x0i === 0) { re = m; im = x0i; } else { re = m * Math.cos(x0i); im = m * Math.sin(x0i); }",
+});
 export const expm1 = unary({ name: "expm1", fn: (a) => `Math.expm1(${a})`, jvp: (_x, y, dx) => mulP(dx, addP(y, c(1, y))) });
-export const log = unary({ name: "log", fn: (a) => `Math.log(${a})`, jvp: (x, _y, dx) => divP(dx, x) });
+export const log = unary({
+  name: "log", fn: (a) => `Math.log(${a})`, jvp: (x, _y, dx) => divP(dx, x),
+  complex: "re = Math.log(Math.hypot(x0r, x0i)); im = Math.atan2(x0i, x0r);",
+});
 export const log1p = unary({ name: "log1p", fn: (a) => `Math.log1p(${a})`, jvp: (x, _y, dx) => divP(dx, addP(x, c(1, x))) });
-export const sin = unary({ name: "sin", fn: (a) => `Math.sin(${a})`, jvp: (x, _y, dx) => mulP(dx, cosP(x)) });
-export const cos = unary({ name: "cos", fn: (a) => `Math.cos(${a})`, jvp: (x, _y, dx) => negP(mulP(dx, sinP(x))) });
+export const sin = unary({
+  name: "sin", fn: (a) => `Math.sin(${a})`, jvp: (x, _y, dx) => mulP(dx, cosP(x)),
+  complex: "re = Math.sin(x0r) * Math.cosh(x0i); im = Math.cos(x0r) * Math.sinh(x0i);",
+});
+export const cos = unary({
+  name: "cos", fn: (a) => `Math.cos(${a})`, jvp: (x, _y, dx) => negP(mulP(dx, sinP(x))),
+  complex: "re = Math.cos(x0r) * Math.cosh(x0i); im = -Math.sin(x0r) * Math.sinh(x0i);",
+});
 export const tan = unary({ name: "tan", fn: (a) => `Math.tan(${a})`, jvp: (_x, y, dx) => mulP(dx, addP(c(1, y), mulP(y, y))) });
 export const asin = unary({ name: "asin", fn: (a) => `Math.asin(${a})`, jvp: (x, _y, dx) => mulP(dx, rsqrtP(subP(c(1, x), mulP(x, x)))) });
 export const acos = unary({ name: "acos", fn: (a) => `Math.acos(${a})`, jvp: (x, _y, dx) => negP(mulP(dx, rsqrtP(subP(c(1, x), mulP(x, x))))) });
 export const atan = unary({ name: "atan", fn: (a) => `Math.atan(${a})`, jvp: (x, _y, dx) => divP(dx, addP(c(1, x), mulP(x, x))) });
-export const sinh = unary({ name: "sinh", fn: (a) => `Math.sinh(${a})`, jvp: (x, _y, dx) => mulP(dx, coshP(x)) });
-export const cosh = unary({ name: "cosh", fn: (a) => `Math.cosh(${a})`, jvp: (x, _y, dx) => mulP(dx, sinhP(x)) });
+export const sinh = unary({
+  name: "sinh", fn: (a) => `Math.sinh(${a})`, jvp: (x, _y, dx) => mulP(dx, coshP(x)),
+  complex: "re = Math.sinh(x0r) * Math.cos(x0i); im = Math.cosh(x0r) * Math.sin(x0i);",
+});
+export const cosh = unary({
+  name: "cosh", fn: (a) => `Math.cosh(${a})`, jvp: (x, _y, dx) => mulP(dx, sinhP(x)),
+  complex: "re = Math.cosh(x0r) * Math.cos(x0i); im = Math.sinh(x0r) * Math.sin(x0i);",
+});
 export const tanh = unary({ name: "tanh", fn: (a) => `Math.tanh(${a})`, jvp: (_x, y, dx) => mulP(dx, subP(c(1, y), mulP(y, y))) });
-export const sqrt = unary({ name: "sqrt", fn: (a) => `Math.sqrt(${a})`, jvp: (_x, y, dx) => divP(dx, mulP(c(2, y), y)) });
+export const sqrt = unary({ name: "sqrt", fn: (a) => `Math.sqrt(${a})`, jvp: (_x, y, dx) => divP(dx, mulP(c(2, y), y)), complex: SQRT_BODY });
 export const rsqrt = unary({ name: "rsqrt", fn: (a) => `1 / Math.sqrt(${a})`, jvp: (x, y, dx) => mulP(dx, mulP(c(-0.5, y), divP(y, x))) });
 export const erf = unary({
   name: "erf",
   fn: (a) => `lib.erf(${a})`,
   jvp: (x, _y, dx) => mulP(dx, mulP(c(2 / Math.sqrt(Math.PI), x), expP(negP(mulP(x, x))))),
 });
-export const abs = unary({ name: "abs", accepts: NUMERIC, fn: (a) => `Math.abs(${a})`, jvp: (x, _y, dx) => mulP(dx, signP(x)) });
+export const abs = unary({
+  name: "abs", accepts: NUMERIC, fn: (a) => `Math.abs(${a})`, jvp: absJvp,
+  complex: "re = Math.hypot(x0r, x0i);", outDType: realDType,
+});
+/** d|x| = sign(x)·dx; for complex x, Re(conj(x)·dx)/|x| (taken as 0 at x = 0). */
+function absJvp(x: Tensor, y: Tensor, dx: Tensor): Tensor {
+  if (!isComplex(x.dtype)) return mulP(dx, signP(x));
+  const safe = selectP(eqP(y, scalarLike(0, y.dtype)), broadcastP(scalarLike(1, y.dtype), y.shape), y);
+  return divP(realP(mulP(conjP(x), dx)), safe);
+}
 export const sign = unary({ name: "sign", accepts: NUMERIC, fn: (a) => `(${a} > 0 ? 1 : ${a} < 0 ? -1 : ${a})`, jvp: () => null });
 export const floor = unary({ name: "floor", fn: (a) => `Math.floor(${a})`, jvp: () => null });
 export const ceil = unary({ name: "ceil", fn: (a) => `Math.ceil(${a})`, jvp: () => null });
@@ -192,21 +233,23 @@ export const round = unary({
 
 // ---- comparisons and logic (no derivative) -------------------------------------------------
 
-function comparison(name: string, op: string) {
+function comparison(name: string, op: string, complex?: string) {
   return defineElementwise({
     name,
     nonDifferentiable: true,
     accepts: [...NUMERIC, "bool"],
     outDType: () => "bool",
     expr: () => (a, b) => `(${a} ${op} ${b}) ? 1 : 0`,
+    complex: complex === undefined ? undefined : () => complex,
   });
 }
 export const lt = comparison("lt", "<");
 export const le = comparison("le", "<=");
 export const gt = comparison("gt", ">");
 export const ge = comparison("ge", ">=");
-export const eq = comparison("eq", "===");
-export const ne = comparison("ne", "!==");
+// Complex numbers have no order: only equality compares them.
+export const eq = comparison("eq", "===", "re = (x0r === x1r && x0i === x1i) ? 1 : 0;");
+export const ne = comparison("ne", "!==", "re = (x0r !== x1r || x0i !== x1i) ? 1 : 0;");
 
 function logical(name: string, fn: (a: string, b: string) => string) {
   return defineElementwise({ name, nonDifferentiable: true, accepts: ["bool"], expr: () => fn });
@@ -215,8 +258,14 @@ export const and = logical("and", (a, b) => `${a} & ${b}`);
 export const or = logical("or", (a, b) => `${a} | ${b}`);
 export const xor = logical("xor", (a, b) => `${a} ^ ${b}`);
 export const not = defineElementwise({ name: "not", nonDifferentiable: true, accepts: ["bool"], expr: () => (a) => `${a} ^ 1` });
-export const isNan = defineElementwise({ name: "isnan", nonDifferentiable: true, accepts: FLOATS, outDType: () => "bool", expr: () => (a) => `(${a} !== ${a}) ? 1 : 0` });
-export const isFinite = defineElementwise({ name: "isfinite", nonDifferentiable: true, accepts: FLOATS, outDType: () => "bool", expr: () => (a) => `Number.isFinite(${a}) ? 1 : 0` });
+export const isNan = defineElementwise({
+  name: "isnan", nonDifferentiable: true, accepts: FLOATS, outDType: () => "bool", expr: () => (a) => `(${a} !== ${a}) ? 1 : 0`,
+  complex: () => "re = (x0r !== x0r || x0i !== x0i) ? 1 : 0;",
+});
+export const isFinite = defineElementwise({
+  name: "isfinite", nonDifferentiable: true, accepts: FLOATS, outDType: () => "bool", expr: () => (a) => `Number.isFinite(${a}) ? 1 : 0`,
+  complex: () => "re = (Number.isFinite(x0r) && Number.isFinite(x0i)) ? 1 : 0;",
+});
 
 // ---- where and dtype conversion ------------------------------------------------------------
 
@@ -229,6 +278,7 @@ export const select = defineElementwise({
     return x;
   },
   expr: () => (c, a, b) => `${c} ? ${a} : ${b}`,
+  complex: "parts",
   jvp: ([cond, x, y], [, dx, dy]) => {
     const out = selectP(cond, x, y);
     if (dx === null && dy === null) return [out, null];

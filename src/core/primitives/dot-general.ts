@@ -2,8 +2,8 @@
 // Output axes: batch, then lhs free axes, then rhs free axes, each in their original order.
 // matmul, dot, einsum, outer and tensordot are all written with it.
 import { ShapedArray } from "../aval.js";
-import { DenseTensor } from "../dense.js";
-import { arrayFor } from "../dtype.js";
+import { DenseTensor, joinComplex, splitComplex } from "../dense.js";
+import { arrayFor, isComplex, realDType } from "../dtype.js";
 import { bind1 } from "../interpreter.js";
 import { batchedMatmul } from "../kernels/dot.js";
 import { stridedCopy } from "../kernels/strided-copy.js";
@@ -40,18 +40,10 @@ export const dotGeneral: Primitive<DotParams> = definePrimitive<DotParams>({
     const shape = [...ba.map((i) => a.shape[i]), ...freeAxes(a.ndim, ca, ba).map((i) => a.shape[i]), ...freeAxes(b.ndim, cb, bb).map((i) => b.shape[i])];
     return new ShapedArray(shape, a.dtype);
   },
-  impl: ([a, b], { contract: [ca, cb], batch: [ba, bb] }, out) => {
-    const fa = freeAxes(a.ndim, ca, ba);
-    const fb = freeAxes(b.ndim, cb, bb);
-    const size = (t: DenseTensor, ax: number[]) => ax.reduce((n, i) => n * t.aval.shape[i], 1);
-    const nb = size(a, ba), m = size(a, fa), k = size(a, ca), n = size(b, fb);
-    const A = contiguous(a, [...ba, ...fa, ...ca]);
-    const B = contiguous(b, [...bb, ...cb, ...fb]);
-    const C = arrayFor(out.dtype, out.size);
-    batchedMatmul(A, B, C, nb, m, k, n);
-    return new DenseTensor(C, out.shape, out.dtype);
-  },
+  impl: ([a, b], p, out) => (isComplex(a.dtype) ? complexDot(a, b, p, out) : realDot(a, b, p, out)),
+  complex: "native",
   jvp: ([a, b], [da, db], p) => [dotGeneralP(a, b, p), addTangents(da && dotGeneralP(da, b, p), db && dotGeneralP(a, db, p))],
+  // Bilinear, so the transposes contract with the other operand as is (no conjugation, as JAX).
   transpose: (ct, [a, b], p) => [isUndefined(a) ? transposeLhs(ct, b as Tensor, a.aval.ndim, p) : null, isUndefined(b) ? transposeRhs(ct, a as Tensor, b.aval.ndim, p) : null],
   batch: ([a, b], [da, db], { contract: [ca, cb], batch: [ba, bb] }) => {
     const up = (xs: number[]) => xs.map((x) => x + 1);
@@ -68,6 +60,35 @@ export const dotGeneral: Primitive<DotParams> = definePrimitive<DotParams>({
   },
   formatParams: (p) => `[contract=${JSON.stringify(p.contract)} batch=${JSON.stringify(p.batch)}]`,
 });
+
+/** (ar + i·ai)(br + i·bi) = (ar·br − ai·bi) + i(ar·bi + ai·br): four real products on the fast kernel. */
+function complexDot(a: DenseTensor, b: DenseTensor, p: DotParams, out: ShapedArray): DenseTensor {
+  const [ar, ai] = splitComplex(a);
+  const [br, bi] = splitComplex(b);
+  const ro = new ShapedArray(out.shape, realDType(out.dtype));
+  const sub = (x: DenseTensor, y: DenseTensor, sign: number) => {
+    const buf = x.buffer;
+    for (let i = 0; i < buf.length; i++) buf[i] += sign * y.buffer[i];
+    return x;
+  };
+  const re = sub(realDot(ar, br, p, ro), realDot(ai, bi, p, ro), -1);
+  const im = sub(realDot(ar, bi, p, ro), realDot(ai, br, p, ro), 1);
+  return joinComplex(re, im, out.dtype);
+}
+
+function realDot(a: DenseTensor, b: DenseTensor, { contract: [ca, cb], batch: [ba, bb] }: DotParams, out: ShapedArray): DenseTensor {
+  {
+    const fa = freeAxes(a.ndim, ca, ba);
+    const fb = freeAxes(b.ndim, cb, bb);
+    const size = (t: DenseTensor, ax: number[]) => ax.reduce((n, i) => n * t.aval.shape[i], 1);
+    const nb = size(a, ba), m = size(a, fa), k = size(a, ca), n = size(b, fb);
+    const A = contiguous(a, [...ba, ...fa, ...ca]);
+    const B = contiguous(b, [...bb, ...cb, ...fb]);
+    const C = arrayFor(out.dtype, out.size);
+    batchedMatmul(A, B, C, nb, m, k, n);
+    return new DenseTensor(C, out.shape, out.dtype);
+  }
+}
 
 /** Cotangent of the lhs: contract ct's rhs-free axes with b's free axes, then restore a's axis order. */
 function transposeLhs(ct: Tensor, b: Tensor, aNdim: number, { contract: [ca, cb], batch: [ba, bb] }: DotParams): Tensor {

@@ -1,7 +1,8 @@
 // Shared machinery for elementwise primitives: broadcasting shape rule, generated eager kernel,
 // the one batching rule they all use, and the "unbroadcast" that their transposes need.
 import { ShapedArray } from "../aval.js";
-import { DType } from "../dtype.js";
+import { DType, isComplex } from "../dtype.js";
+import { ComplexBody, runComplexElementwise } from "../kernels/complex-elementwise.js";
 import { bind1 } from "../interpreter.js";
 import { ExprTemplate, runElementwise } from "../kernels/elementwise.js";
 import { BDim, Primitive, SinglePrimitiveSpec, TransposeArg, definePrimitive } from "../primitive.js";
@@ -22,7 +23,15 @@ export interface ElementwiseSpec {
   nonDifferentiable?: boolean;
   /** Replaces the default "all operands share one dtype" check (select, whose condition is bool). */
   dtypeRule?: (name: string, dtypes: DType[]) => DType;
+  /**
+   * Complex support: the kernel body for complex operands (given the common input dtype), or
+   * "parts" for ops acting on real and imaginary parts independently. Either adds complex128 and
+   * complex64 to `accepts`. Complex equations are never fused by jit (they run this kernel).
+   */
+  complex?: ((dtype: DType) => ComplexBody) | "parts";
 }
+
+const COMPLEX: readonly DType[] = ["complex128", "complex64"];
 
 export function elementwiseAbstractEval(
   name: string, avals: ShapedArray[], accepts?: readonly DType[], dtypeRule?: ElementwiseSpec["dtypeRule"],
@@ -59,6 +68,14 @@ export function elementwiseBatch(prim: Primitive<object>) {
 
 export function defineElementwise(spec: ElementwiseSpec): Primitive<object> {
   const outDType = spec.outDType ?? ((d: DType) => d);
+  const accepts = spec.accepts && spec.complex ? [...spec.accepts, ...COMPLEX] : spec.accepts;
+  const complexBody = typeof spec.complex === "function" ? spec.complex : null;
+  const bodyByDtype = new Map<DType, ComplexBody>();
+  const bodyFor = (d: DType): ComplexBody => {
+    let b = bodyByDtype.get(d);
+    if (b === undefined) { b = complexBody!(d); bodyByDtype.set(d, b); }
+    return b;
+  };
   const exprByDtype = new Map<DType, ExprTemplate>();
   const exprFor = (d: DType): ExprTemplate => {
     let e = exprByDtype.get(d);
@@ -69,10 +86,15 @@ export function defineElementwise(spec: ElementwiseSpec): Primitive<object> {
     name: spec.name,
     nonDifferentiable: spec.nonDifferentiable,
     abstractEval: (avals) => {
-      const a = elementwiseAbstractEval(spec.name, avals, spec.accepts, spec.dtypeRule);
+      const a = elementwiseAbstractEval(spec.name, avals, accepts, spec.dtypeRule);
       return new ShapedArray(a.shape, outDType(a.dtype));
     },
-    impl: (args, _p, out) => runElementwise(spec.name, exprFor(args[args.length - 1].dtype), args, out),
+    impl: (args, _p, out) => {
+      const d = args[args.length - 1].dtype;
+      if (complexBody && (isComplex(d) || isComplex(out.dtype))) return runComplexElementwise(spec.name, bodyFor(d), args, out);
+      return runElementwise(spec.name, exprFor(d), args, out);
+    },
+    complex: complexBody ? "native" : spec.complex === "parts" ? "parts" : undefined,
     lower: { kind: "elementwise", expr: (d) => exprFor(d) },
     jvp: spec.jvp,
     transpose: spec.transpose,

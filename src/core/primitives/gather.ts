@@ -25,6 +25,7 @@ function checkIndices(op: string, idx: ShapedArray): void {
 export const take: Primitive<AxisParams> = definePrimitive<AxisParams>({
   name: "take",
   lower: { kind: "gather", axis: (p) => p.axis },
+  complex: "parts",
   abstractEval: ([x, idx], { axis }) => {
     checkIndices("take", idx);
     if (axis < 0 || axis >= x.ndim) throw new RangeError(`take: axis ${axis} out of range for shape ${fmtShape(x.shape)}`);
@@ -53,6 +54,7 @@ export const take: Primitive<AxisParams> = definePrimitive<AxisParams>({
 export const scatterAdd: Primitive<AxisParams> = definePrimitive<AxisParams>({
   name: "scatterAdd",
   lower: { kind: "scatterAdd", axis: (p) => p.axis },
+  complex: "parts",
   abstractEval: ([op, idx, upd], { axis }) => {
     checkIndices("indexAdd", idx);
     const want = takeShape(op.shape, idx.shape, axis);

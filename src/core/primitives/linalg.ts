@@ -5,33 +5,51 @@
 // again (grad of grad, hessian) and batch under vmap like any other program.
 //
 // Derivative conventions (the same as JAX's):
-//  - cholesky reads the lower triangle of A; its jvp uses the symmetric part of dA.
-//  - eigh reads the lower triangle of A; its jvp uses the symmetric matrix whose lower
-//    triangle is dA's. Degenerate eigenvalues (w_i = w_j, i ≠ j) give infinite/NaN
+//  - cholesky reads the lower triangle of A; its jvp uses the symmetric (Hermitian) part of dA.
+//  - eigh reads the lower triangle of A; its jvp uses the symmetric (Hermitian) matrix whose
+//    lower triangle is dA's. Degenerate eigenvalues (w_i = w_j, i ≠ j) give infinite/NaN
 //    eigenvector derivatives; eigenvalue derivatives stay finite.
+//
+// Complex (complex128/complex64): solve, triangularSolve (with op(T) = T, Tᵀ, conj(T) or Tᴴ),
+// cholesky (A = L Lᴴ) and eigh (Hermitian A = V diag(w) Vᴴ, real w) take complex matrices;
+// slogdet and svd are real only. Transposes follow JAX's convention (plain transpose, no
+// conjugation: a cotangent w pairs with a tangent dz as Re(w·dz)). Complex eigenvectors are
+// defined up to a phase each; the kernel fixes it (largest-modulus component real positive),
+// while the jvp returns the derivative with no component along v_i itself (vᵢᴴ dvᵢ = 0, the
+// "parallel transport" gauge, as JAX). The two agree on every phase-invariant quantity
+// (|v_i|², projectors v_i v_iᴴ, expectation values), which is what physics uses.
 //  - svd: derivatives of U and Vᵀ are infinite/NaN where singular values are repeated, or
 //    (for non-square A) where a singular value is zero; derivatives of S stay finite.
 import { ShapedArray } from "../aval.js";
 import { DenseTensor, scalarDense } from "../dense.js";
-import { DType, arrayFor, isFloat } from "../dtype.js";
+import { DType, arrayFor, complexDType, isComplex, isFloat, realDType, storageWidth } from "../dtype.js";
 import { bind, bind1 } from "../interpreter.js";
 import * as K from "../kernels/linalg.js";
+import * as KC from "../kernels/linalg-complex.js";
 import { BDim, Primitive, defineMultiPrimitive, definePrimitive, isUndefined } from "../primitive.js";
 import { broadcastShapes, fmtShape, sizeOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { addP, divP, eyeBool, mulP, negP, selectP, subP } from "./arithmetic.js";
+import { conjP, realP } from "./complex.js";
+import { convertP } from "./convert.js";
 import { dotGeneralP } from "./dot-general.js";
 import { reduceSumP } from "./reductions.js";
 import { batchToFront, broadcastP, moveAxis, reshapeP, transposeP } from "./structural.js";
 
 // ---- helpers (primitive compositions used by the rules) -----------------------------------
 
-/** A Float64Array result as a tensor of the requested dtype. */
+/** A Float64Array result (interleaved for complex) as a tensor of the requested dtype. */
 function toDense(buf: Float64Array, shape: readonly number[], dtype: DType): DenseTensor {
-  if (dtype === "float64") return new DenseTensor(buf, shape, dtype);
-  const out = arrayFor(dtype, buf.length);
+  if (dtype === "float64" || dtype === "complex128") return new DenseTensor(buf, shape, dtype);
+  const out = arrayFor(dtype, buf.length / storageWidth(dtype));
   out.set(buf);
   return new DenseTensor(out, shape, dtype);
+}
+
+/** The conjugate transpose of each matrix (the plain transpose for real dtypes). */
+export function adjointP(x: Tensor): Tensor {
+  const t = matrixTransposeP(x);
+  return isComplex(x.dtype) ? conjP(t) : t;
 }
 
 /** Swap the last two axes. */
@@ -54,9 +72,11 @@ export function matmulP(a: Tensor, b: Tensor): Tensor {
   return dotGeneralP(broadcastP(a, [...lead, n, k]), broadcastP(b, [...lead, k, m]), { contract: [[r + 1], [r]], batch: [batch, batch] });
 }
 
+/** A real-valued constant n×n matrix in `dtype` (for complex dtypes the imaginary parts are 0). */
 function constMatrix(n: number, dtype: DType, f: (i: number, j: number) => number): DenseTensor {
   const buf = arrayFor(dtype, n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) buf[i * n + j] = f(i, j);
+  const w = storageWidth(dtype);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) buf[w * (i * n + j)] = f(i, j);
   return new DenseTensor(buf, [n, n], dtype);
 }
 
@@ -83,9 +103,11 @@ function triangleP(x: Tensor, lower: boolean, k = 0): Tensor {
   return mulP(x, constMatrix(n, x.dtype, (i, j) => (lower ? j - i <= k : j - i >= k) ? 1 : 0));
 }
 
-/** The symmetric matrix whose lower triangle is x's. */
+/** The symmetric (Hermitian) matrix whose lower triangle is x's; a complex diagonal keeps only its real part. */
 function symmetrizeLowerP(x: Tensor): Tensor {
-  return addP(triangleP(x, true), matrixTransposeP(triangleP(x, true, -1)));
+  if (!isComplex(x.dtype)) return addP(triangleP(x, true), matrixTransposeP(triangleP(x, true, -1)));
+  const strict = triangleP(x, true, -1);
+  return addP(addP(strict, adjointP(strict)), convertP(realP(diagEmbedP(diagPartP(x))), x.dtype));
 }
 
 /**
@@ -107,10 +129,13 @@ function pairwiseDifferenceP(x: Tensor): Tensor {
   return subP(reshapeP(x, [...lead, 1, n]), reshapeP(x, [...lead, n, 1]));
 }
 
-function checkFloat(op: string, avals: ShapedArray[]): DType {
+function checkFloat(op: string, avals: ShapedArray[], allowComplex = false): DType {
   const d = avals[0].dtype;
   for (const a of avals) {
-    if (!isFloat(a.dtype)) throw new TypeError(`${op}: expects float32 or float64 matrices, got ${a.dtype} (np.linalg converts integer input to float64)`);
+    if (!isFloat(a.dtype) && !(allowComplex && isComplex(a.dtype))) {
+      const kinds = allowComplex ? "float32, float64, complex64 or complex128" : "float32 or float64";
+      throw new TypeError(`${op}: expects ${kinds} matrices, got ${a.dtype} (np.linalg converts integer input to float64)`);
+    }
     if (a.dtype !== d) throw new TypeError(`${op}: operand dtypes ${avals.map((x) => x.dtype).join(" and ")} differ`);
   }
   return d;
@@ -150,14 +175,16 @@ function axisSize(args: Tensor[], dims: BDim[]): number {
 /** X with A X = B, for A [..., n, n] and B [..., n, k]. Linear in B. */
 export const solve: Primitive<object> = definePrimitive<object>({
   name: "solve",
+  complex: "native",
   abstractEval: ([a, b]) => {
-    const d = checkFloat("solve", [a, b]);
+    const d = checkFloat("solve", [a, b], true);
     checkRhs("solve", a, b);
     return new ShapedArray(b.shape, d);
   },
   impl: ([a, b], _p, out) => {
     const n = a.shape[a.ndim - 1], k = b.shape[b.ndim - 1];
-    return toDense(K.luSolve(a.buffer, b.buffer, batchCount(a.aval), n, k, "solve"), out.shape, out.dtype);
+    const solver = isComplex(a.dtype) ? KC.luSolveComplex : K.luSolve;
+    return toDense(solver(a.buffer, b.buffer, batchCount(a.aval), n, k, "solve"), out.shape, out.dtype);
   },
   // dX = A⁻¹ (dB − dA X)
   jvp: ([a, b], [da, db]) => {
@@ -185,44 +212,58 @@ export function solveP(a: Tensor, b: Tensor): Tensor {
 
 // ---- triangular solve -----------------------------------------------------------------------
 
-export type TriangularParams = { lower: boolean; transposeA: boolean };
+/** op(T) is T, Tᵀ, conj(T) or Tᴴ; conjugateA matters only for complex T. */
+export type TriangularParams = { lower: boolean; transposeA: boolean; conjugateA?: boolean };
 
-/** X with op(T) X = B, op(T) = T or Tᵀ, reading only the `lower` (or upper) triangle of T. Linear in B. */
+/** op(T) as a matrix (the part of T read by the solve, transposed and/or conjugated). */
+function opTriangleP(t: Tensor, p: TriangularParams): Tensor {
+  let x = triangleP(t, p.lower);
+  if (p.transposeA) x = matrixTransposeP(x);
+  return p.conjugateA && isComplex(x.dtype) ? conjP(x) : x;
+}
+
+/** X with op(T) X = B, op(T) = T, Tᵀ, conj(T) or Tᴴ, reading only the `lower` (or upper) triangle of T. Linear in B. */
 export const triangularSolve: Primitive<TriangularParams> = definePrimitive<TriangularParams>({
   name: "triangularSolve",
+  complex: "native",
   abstractEval: ([a, b]) => {
-    const d = checkFloat("triangularSolve", [a, b]);
+    const d = checkFloat("triangularSolve", [a, b], true);
     checkRhs("triangularSolve", a, b);
     return new ShapedArray(b.shape, d);
   },
-  impl: ([a, b], { lower, transposeA }, out) => {
+  impl: ([a, b], { lower, transposeA, conjugateA }, out) => {
     const n = a.shape[a.ndim - 1], k = b.shape[b.ndim - 1];
-    return toDense(K.triangularSolve(a.buffer, b.buffer, batchCount(a.aval), n, k, lower, transposeA), out.shape, out.dtype);
+    const x = isComplex(a.dtype)
+      ? KC.triangularSolveComplex(a.buffer, b.buffer, batchCount(a.aval), n, k, lower, transposeA, conjugateA ?? false)
+      : K.triangularSolve(a.buffer, b.buffer, batchCount(a.aval), n, k, lower, transposeA);
+    return toDense(x, out.shape, out.dtype);
   },
   // dX = op(T)⁻¹ (dB − op(dT) X), with dT restricted to the triangle that is read.
   jvp: ([a, b], [da, db], p) => {
     const x = triangularSolveP(a, b, p);
     let rhs: Tensor | null = db;
     if (da !== null) {
-      const dt = triangleP(da, p.lower);
-      const dax = matmulP(p.transposeA ? matrixTransposeP(dt) : dt, x);
+      const dax = matmulP(opTriangleP(da, p), x);
       rhs = rhs === null ? negP(dax) : subP(rhs, dax);
     }
     return [x, triangularSolveP(a, rhs!, p)];
   },
-  transpose: (ct, [a, b], { lower, transposeA }) => {
+  // The transpose of B ↦ op(T)⁻¹B is C ↦ op(T)⁻ᵀC: flip transposeA, keep the conjugation.
+  transpose: (ct, [a, b], { lower, transposeA, conjugateA }) => {
     if (isUndefined(a)) throw new Error("internal: triangularSolve is linear only in its right-hand side");
-    return [null, isUndefined(b) ? triangularSolveP(a, ct, { lower, transposeA: !transposeA }) : null];
+    return [null, isUndefined(b) ? triangularSolveP(a, ct, { lower, transposeA: !transposeA, conjugateA }) : null];
   },
   batch: (args, dims, p) => {
     const size = axisSize(args, dims);
     return [triangularSolveP(batchToFront(args[0], dims[0], size), batchToFront(args[1], dims[1], size), p), 0];
   },
-  formatParams: (p) => `[lower=${p.lower}, transposeA=${p.transposeA}]`,
+  formatParams: (p) => `[lower=${p.lower}, transposeA=${p.transposeA}${p.conjugateA ? ", conjugateA=true" : ""}]`,
 });
 
 export function triangularSolveP(a: Tensor, b: Tensor, p: TriangularParams): Tensor {
-  return bind1(triangularSolve, [a, b], { lower: p.lower, transposeA: p.transposeA });
+  const params: TriangularParams = { lower: p.lower, transposeA: p.transposeA };
+  if (p.conjugateA && isComplex(a.dtype)) params.conjugateA = true;
+  return bind1(triangularSolve, [a, b], params);
 }
 
 // ---- slogdet --------------------------------------------------------------------------------
@@ -255,23 +296,27 @@ export function slogdetP(a: Tensor): [Tensor, Tensor] {
 
 // ---- cholesky -------------------------------------------------------------------------------
 
-/** Lower-triangular L with A = L Lᵀ, reading the lower triangle of A. */
+/** Lower-triangular L with A = L Lᵀ (complex: A = L Lᴴ, real diagonal), reading the lower triangle of A. */
 export const cholesky: Primitive<object> = definePrimitive<object>({
   name: "cholesky",
+  complex: "native",
   abstractEval: ([a]) => {
-    const d = checkFloat("cholesky", [a]);
+    const d = checkFloat("cholesky", [a], true);
     checkSquare("cholesky", a);
     return new ShapedArray(a.shape, d);
   },
-  impl: ([a], _p, out) => toDense(K.cholesky(a.buffer, batchCount(a.aval), a.shape[a.ndim - 1]), out.shape, out.dtype),
-  // dL = L Φ(L⁻¹ dA L⁻ᵀ), Φ = lower triangle with the diagonal halved, dA symmetrised.
+  impl: ([a], _p, out) => {
+    const factor = isComplex(a.dtype) ? KC.choleskyComplex : K.cholesky;
+    return toDense(factor(a.buffer, batchCount(a.aval), a.shape[a.ndim - 1]), out.shape, out.dtype);
+  },
+  // dL = L Φ(L⁻¹ dA L⁻ᴴ), Φ = lower triangle with the diagonal halved, dA symmetrised (Hermitian part).
   jvp: ([a], [da]) => {
     const l = choleskyP(a);
     const n = a.shape[a.ndim - 1];
-    const dSym = mulP(addP(da!, matrixTransposeP(da!)), scalarDense(0.5, a.dtype));
+    const dSym = mulP(addP(da!, adjointP(da!)), scalarDense(0.5, a.dtype));
     const lower = { lower: true, transposeA: false };
     const left = triangularSolveP(l, dSym, lower); // L⁻¹ dA
-    const middle = triangularSolveP(l, matrixTransposeP(left), lower); // L⁻¹ (L⁻¹ dA)ᵀ = L⁻¹ dA L⁻ᵀ
+    const middle = triangularSolveP(l, adjointP(left), lower); // L⁻¹ (L⁻¹ dA)ᴴ = L⁻¹ dA L⁻ᴴ
     const phi = mulP(middle, constMatrix(n, a.dtype, (i, j) => (i > j ? 1 : i === j ? 0.5 : 0)));
     return [l, matmulP(l, phi)];
   },
@@ -287,17 +332,38 @@ export function choleskyP(a: Tensor): Tensor {
 /**
  * [w, V] with A = V diag(w) Vᵀ for symmetric A [..., n, n] (lower triangle read): eigenvalues
  * ascending, eigenvectors as columns, each signed so that its largest-magnitude entry is positive.
+ * Complex Hermitian A: A = V diag(w) Vᴴ with real w, each column's phase chosen so that its
+ * largest-modulus entry is real and positive.
  */
 export const eigh: Primitive<object> = defineMultiPrimitive<object>({
   name: "eigh",
+  complex: "native",
   abstractEval: ([a]) => {
-    const d = checkFloat("eigh", [a]);
+    const d = checkFloat("eigh", [a], true);
     checkSquare("eigh", a);
-    return [new ShapedArray(a.shape.slice(0, -1), d), new ShapedArray(a.shape, d)];
+    return [new ShapedArray(a.shape.slice(0, -1), realDType(d)), new ShapedArray(a.shape, d)];
   },
   impl: ([a], _p, [outW, outV]) => {
     const n = a.shape[a.ndim - 1];
     const batch = batchCount(a.aval);
+    if (isComplex(a.dtype)) {
+      // Complete the Hermitian matrix from the lower triangle (the diagonal's real part).
+      const herm = new Float64Array(2 * a.size);
+      const src = a.buffer;
+      for (let b = 0; b < batch; b++) {
+        const o = 2 * b * n * n;
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < i; j++) {
+            const re = src[o + 2 * (i * n + j)], im = src[o + 2 * (i * n + j) + 1];
+            herm[o + 2 * (i * n + j)] = re; herm[o + 2 * (i * n + j) + 1] = im;
+            herm[o + 2 * (j * n + i)] = re; herm[o + 2 * (j * n + i) + 1] = -im;
+          }
+          herm[o + 2 * (i * n + i)] = src[o + 2 * (i * n + i)];
+        }
+      }
+      const { w, v } = KC.eighHermitianJacobi(herm, batch, n);
+      return [toDense(w, outW.shape, outW.dtype), toDense(v, outV.shape, outV.dtype)];
+    }
     // Complete the symmetric matrix from the lower triangle.
     const sym = new Float64Array(a.size);
     for (let b = 0; b < batch; b++) {
@@ -307,12 +373,14 @@ export const eigh: Primitive<object> = defineMultiPrimitive<object>({
     const { w, v } = K.eighJacobi(sym, batch, n);
     return [toDense(w, outW.shape, outW.dtype), toDense(v, outV.shape, outV.dtype)];
   },
-  // M = Vᵀ dA V: dw = diag(M), dV = V (F ∘ M) with F_ij = 1/(w_j − w_i) off the diagonal.
+  // M = Vᴴ dA V: dw = Re diag(M), dV = V (F ∘ M) with F_ij = 1/(w_j − w_i) off the diagonal
+  // (F ∘ M has a zero diagonal: no component of dv_i along v_i, the parallel-transport gauge).
   jvp: ([a], [da]) => {
     const [w, v] = eighP(a);
-    const m = matmulP(matrixTransposeP(v), matmulP(symmetrizeLowerP(da!), v));
+    const m = matmulP(adjointP(v), matmulP(symmetrizeLowerP(da!), v));
     const f = offDiagonalReciprocalP(pairwiseDifferenceP(w));
-    return [[w, v], [diagPartP(m), matmulP(v, mulP(f, m))]];
+    if (!isComplex(a.dtype)) return [[w, v], [diagPartP(m), matmulP(v, mulP(f, m))]];
+    return [[w, v], [realP(diagPartP(m)), matmulP(v, mulP(convertP(f, complexDType(w.dtype)), m))]];
   },
   batch: ([a], [d]) => [eighP(moveAxis(a, d!, 0)), [0, 0]],
 });

@@ -12,6 +12,7 @@ import { moveAxis } from "./structural.js";
 export const stopGradient: Primitive<object> = definePrimitive<object>({
   name: "stopGradient",
   lower: { kind: "identity" },
+  complex: "native",
   abstractEval: ([x]) => x,
   impl: ([x]) => x,
   jvp: ([x]) => [bind1(stopGradient, [x], {}), null],

@@ -1,5 +1,7 @@
 // Reductions over axes (sum, max, min, prod), arg-reductions and cumulative sums.
 import { ShapedArray } from "../aval.js";
+import { DenseTensor } from "../dense.js";
+import { arrayFor, isComplex } from "../dtype.js";
 import { bind1 } from "../interpreter.js";
 import { argReduce, cumsum as cumsumKernel, reduce } from "../kernels/reduce.js";
 import { BDim, Primitive, definePrimitive } from "../primitive.js";
@@ -27,6 +29,7 @@ export function keptShape(inShape: readonly number[], axes: readonly number[]): 
 export const reduceSum: Primitive<AxesParams> = definePrimitive<AxesParams>({
   name: "reduceSum",
   lower: { kind: "reduce", op: "sum", axes: (p) => p.axes },
+  complex: "parts",
   abstractEval: ([x], { axes }) => reducedAval("sum", x, axes),
   impl: ([x], { axes }, out) => reduce(x, axes, "sum", out.shape, out.dtype),
   jvp: ([x], [dx], p) => [reduceSumP(x, p.axes), dx && reduceSumP(dx, p.axes)],
@@ -69,7 +72,8 @@ export const reduceProd: Primitive<AxesParams> = definePrimitive<AxesParams>({
   name: "reduceProd",
   lower: { kind: "reduce", op: "prod", axes: (p) => p.axes },
   abstractEval: ([x], { axes }) => reducedAval("prod", x, axes),
-  impl: ([x], { axes }, out) => reduce(x, axes, "prod", out.shape, out.dtype),
+  impl: ([x], { axes }, out) => (isComplex(x.dtype) ? complexProd(x, axes, out) : reduce(x, axes, "prod", out.shape, out.dtype)),
+  complex: "native",
   // d(Πx) = Σ_i dx_i Π_{j≠i} x_j, computed without dividing by x (exact when some x_i = 0):
   // flatten the reduced axes to n, build the n×n matrix with x off the diagonal and 1 on it.
   jvp: ([x], [dx], { axes }) => {
@@ -88,6 +92,26 @@ export const reduceProd: Primitive<AxesParams> = definePrimitive<AxesParams>({
   batch: ([x], [d], { axes }) => { const [y, a] = batchAxes(x, d, axes); return [bind1(reduceProd, [y], { axes: a }), 0]; },
 });
 
+/** Product of complex numbers over `axes`: the reduced axes are moved last, then multiplied out. */
+function complexProd(x: DenseTensor, axes: number[], out: ShapedArray): DenseTensor {
+  const keep = x.aval.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const moved = transposeP(x, [...keep, ...axes]) as DenseTensor;
+  const n = axes.reduce((k, a) => k * x.aval.shape[a], 1);
+  const src = moved.buffer;
+  const buf = arrayFor(out.dtype, out.size);
+  for (let o = 0; o < out.size; o++) {
+    let pr = 1, pi = 0;
+    for (let j = 0; j < n; j++) {
+      const k = 2 * (o * n + j);
+      const t = pr * src[k] - pi * src[k + 1];
+      pi = pr * src[k + 1] + pi * src[k];
+      pr = t;
+    }
+    buf[2 * o] = pr;
+    buf[2 * o + 1] = pi;
+  }
+  return new DenseTensor(buf, out.shape, out.dtype);
+}
 
 type ArgParams = { axis: number };
 function argAval(name: string, x: ShapedArray, axis: number): ShapedArray {
@@ -114,6 +138,7 @@ export const argmin: Primitive<ArgParams> = definePrimitive<ArgParams>({
 
 export const cumsum: Primitive<{ axis: number; reverse: boolean }> = definePrimitive<{ axis: number; reverse: boolean }>({
   name: "cumsum",
+  complex: "parts",
   abstractEval: ([x], { axis }) => { normAxis("cumsum", axis, x.ndim); return x; },
   impl: ([x], { axis, reverse }) => cumsumKernel(x, axis, reverse),
   jvp: ([x], [dx], p) => [bind1(cumsum, [x], p), bind1(cumsum, [dx!], p)],

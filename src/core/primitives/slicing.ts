@@ -23,6 +23,7 @@ function checkSlice(x: readonly number[], { start, step, shape }: SliceParams): 
 export const slice: Primitive<SliceParams> = definePrimitive<SliceParams>({
   name: "slice",
   lower: { kind: "slice", start: (p) => p.start, step: (p) => p.step },
+  complex: "parts",
   abstractEval: ([x], p) => { checkSlice(x.shape, p); return new ShapedArray(p.shape, x.dtype); },
   impl: ([x], { start, step, shape }) => {
     const s = stridesOf(x.aval.shape);
@@ -45,6 +46,7 @@ export type UnsliceParams = SliceParams & { inShape: number[] };
 /** Transpose of slice: a zero tensor of `inShape` with ct written at the sliced positions. */
 export const unslice: Primitive<UnsliceParams> = definePrimitive<UnsliceParams>({
   name: "unslice",
+  complex: "parts",
   abstractEval: ([ct], p) => new ShapedArray(p.inShape, ct.dtype),
   impl: ([ct], { start, step, inShape }) => {
     const s = stridesOf(inShape);
@@ -64,6 +66,7 @@ export const unslice: Primitive<UnsliceParams> = definePrimitive<UnsliceParams>(
 
 export const concatenate: Primitive<{ axis: number }> = definePrimitive<{ axis: number }>({
   name: "concatenate",
+  complex: "parts",
   abstractEval: (xs, { axis }) => {
     const first = xs[0];
     for (const x of xs) {

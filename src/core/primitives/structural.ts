@@ -25,6 +25,7 @@ export const reshape = definePrimitive<{ shape: number[] }>({
   },
   formatParams: (p) => `[shape=${fmtShape(p.shape)}]`,
   lower: { kind: "reshape" },
+  complex: "native", // the buffer is reused as is
 });
 
 export const transpose = definePrimitive<{ perm: number[] }>({
@@ -44,6 +45,7 @@ export const transpose = definePrimitive<{ perm: number[] }>({
   batch: ([x], [d], { perm }) => [transposeP(moveAxis(x, d!, 0), [0, ...perm.map((p) => p + 1)]), 0],
   formatParams: (p) => `[perm=${fmtShape(p.perm)}]`,
   lower: { kind: "transpose", perm: (p) => p.perm },
+  complex: "parts",
 });
 
 export const broadcastTo = definePrimitive<{ shape: number[] }>({
@@ -73,6 +75,7 @@ export const broadcastTo = definePrimitive<{ shape: number[] }>({
   },
   formatParams: (p) => `[shape=${fmtShape(p.shape)}]`,
   lower: { kind: "broadcast" },
+  complex: "parts",
 });
 
 export function reshapeP(x: Tensor, shape: readonly number[]): Tensor {

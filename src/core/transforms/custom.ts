@@ -26,6 +26,7 @@ function batched0(fn: FlatFn, n: number, nIn: number): FlatFn {
 }
 
 export const customJvpCall: Primitive<CustomJvpParams> = defineMultiPrimitive<CustomJvpParams>({
+  complex: "native",
   name: "customJvpCall",
   abstractEval: () => { throw new Error("internal: customJvpCall is expanded, never abstractly evaluated"); },
   impl: (args, { fun }) => fun(...args) as DenseTensor[],
@@ -48,6 +49,7 @@ export const customJvpCall: Primitive<CustomJvpParams> = defineMultiPrimitive<Cu
 interface CustomVjpParams { fun: FlatFn; fwd: (...xs: Tensor[]) => [Tensor[], Tensor[]]; bwd: (res: Tensor[], cts: Tensor[]) => Tensor[]; name: string }
 
 export const customVjpCall: Primitive<CustomVjpParams> = defineMultiPrimitive<CustomVjpParams>({
+  complex: "native",
   name: "customVjpCall",
   abstractEval: () => { throw new Error("internal: customVjpCall is expanded, never abstractly evaluated"); },
   impl: (args, { fun }) => fun(...args) as DenseTensor[],
@@ -79,6 +81,7 @@ interface CustomLinParams { numRes: number; bwd: CustomVjpParams["bwd"]; outAval
 
 /** The linear map a customVjp function contributes to a linearized program; only its transpose runs. */
 export const customLin: Primitive<CustomLinParams> = defineMultiPrimitive<CustomLinParams>({
+  complex: "native",
   name: "customLin",
   abstractEval: (_avals, { outAvals }) => outAvals,
   impl: (_args, { name }) => {

@@ -1,7 +1,7 @@
 // Jacobians by vmapping jvp over input basis vectors (jacfwd) or vjp over output basis
 // vectors (jacrev); hessian = jacfwd(jacrev(f)).
 import { DenseTensor } from "../dense.js";
-import { arrayFor } from "../dtype.js";
+import { arrayFor, isComplex, storageWidth } from "../dtype.js";
 import { reshapeP } from "../primitives/structural.js";
 import { Tensor } from "../tensor.js";
 import { unflatten } from "../tree.js";
@@ -11,12 +11,18 @@ import { linearizeFlat } from "./vjp.js";
 import { vmapFlat } from "./vmap.js";
 import type { GradOf } from "./vjp.js";
 
-export interface JacobianOptions { argnums?: number | readonly number[] }
+export interface JacobianOptions {
+  argnums?: number | readonly number[];
+  /** Complex f of complex inputs is holomorphic: the Jacobian is ∂f/∂z (as JAX's holomorphic=True). */
+  holomorphic?: boolean;
+}
 
+/** Unit vectors (1 + 0i for complex) along each element of x. */
 function basis(x: Tensor): DenseTensor {
   const n = x.size;
   const buf = arrayFor(x.dtype, n * n);
-  for (let i = 0; i < n; i++) buf[i * n + i] = 1;
+  const w = storageWidth(x.dtype);
+  for (let i = 0; i < n; i++) buf[w * (i * n + i)] = 1;
   return new DenseTensor(buf, [n, ...x.shape], x.dtype);
 }
 
@@ -56,6 +62,8 @@ export function jacfwd<F extends AnyFn, const O extends JacobianOptions = { argn
   return (...args: Parameters<F>) => {
     const prep = prepare(f, args as unknown[], o, "jacfwd");
     const { ps } = prep;
+    // As JAX: a real basis cannot span complex inputs unless f is holomorphic.
+    if (!o.holomorphic) ps.forEach((p, i) => { if (isComplex(p.dtype)) throw new TypeError(`jacfwd: input ${i} is ${p.dtype}; jacfwd needs real inputs (pass { holomorphic: true } for a holomorphic function, or use jvp)`); });
     const cols: Tensor[][] = ps.map((p, j) => {
       const pushforward = (t: Tensor) => jvpFlat(prep.flat.call, ps, ps.map((_, k) => (k === j ? t : null)))[1];
       const outs = vmapFlat(pushforward, [basis(p)], [0], p.size, (n) => new Array(n).fill(-1));
@@ -73,6 +81,7 @@ export function jacrev<F extends AnyFn, const O extends JacobianOptions = { argn
     const prep = prepare(f, args as unknown[], o, "jacrev");
     const { ps } = prep;
     const lin = linearizeFlat(prep.flat.call, ps);
+    if (!o.holomorphic) lin.outs.forEach((y, i) => { if (isComplex(y.dtype)) throw new TypeError(`jacrev: output ${i} is ${y.dtype}; jacrev needs real outputs (pass { holomorphic: true } for a holomorphic function, or use vjp)`); });
     const blocks = lin.outs.map((o, i) => {
       const pullback = (ct: Tensor) => lin.backward(lin.outs.map((_, k) => (k === i ? ct : null)));
       const cts = vmapFlat(pullback, [basis(o)], [0], o.size, (n) => new Array(n).fill(0));

@@ -1,5 +1,5 @@
 // Reverse mode = linearize (jvp under partial evaluation) + transpose of the linear program.
-import { isFloat } from "../dtype.js";
+import { isComplex, isInexact } from "../dtype.js";
 import { evalJaxpr } from "../jaxpr.js";
 import { partialEvalFlat } from "../partial-eval.js";
 import { zerosOfAval } from "../primitives/arithmetic.js";
@@ -41,8 +41,8 @@ export function linearizeFlat(f: (...xs: Tensor[]) => Tensor[], primals: Tensor[
 
 function checkDifferentiable(xs: Tensor[], where: string, paths?: string[]): void {
   xs.forEach((x, i) => {
-    if (!isFloat(x.dtype)) {
-      throw new TypeError(`${where}: input ${paths ? paths[i] : i} has dtype ${x.dtype}; derivatives are only defined for float inputs (convert with .astype("float64"), or leave it out of argnums)`);
+    if (!isInexact(x.dtype)) {
+      throw new TypeError(`${where}: input ${paths ? paths[i] : i} has dtype ${x.dtype}; derivatives are only defined for float and complex inputs (convert with .astype("float64"), or leave it out of argnums)`);
     }
   });
 }
@@ -89,6 +89,12 @@ export interface GradOptions {
   argnums?: number | readonly number[];
   /** f returns [value, aux]; aux is passed through undifferentiated. */
   hasAux?: boolean;
+  /**
+   * f is holomorphic (complex in, complex out): the gradient is f'(z). Without it a complex
+   * output is an error, as in JAX. (For a real output of complex inputs no option is needed:
+   * the gradient is ∂f/∂x − i·∂f/∂y, JAX's convention; conjugate it for steepest ascent.)
+   */
+  holomorphic?: boolean;
 }
 
 type AnyFn = (...args: never[]) => unknown;
@@ -98,6 +104,11 @@ function valueAndGradImpl(f: AnyFn, opts: GradOptions, args: unknown[], where: s
   const diffArgs = argnums.map((a) => args[a]);
   const [ps, inTree] = flattenTensors(diffArgs, where);
   checkDifferentiable(ps, where);
+  if (opts.holomorphic) {
+    ps.forEach((p, i) => {
+      if (!isComplex(p.dtype)) throw new TypeError(`${where}: with holomorphic: true every differentiated input must be complex; input ${i} has dtype ${p.dtype}`);
+    });
+  }
   let auxTree: TreeDef | null = null;
   let auxCount = 0;
   const flatF = (...leaves: Tensor[]): Tensor[] => {
@@ -117,7 +128,11 @@ function valueAndGradImpl(f: AnyFn, opts: GradOptions, args: unknown[], where: s
     const v = out instanceof Tensor ? out : typeof out === "number" ? asTensor(out) : null;
     if (v === null) throw new TypeError(`${where}: the function returned ${describe(out)}; it must return a scalar tensor${opts.hasAux ? " as the first element" : ""}`);
     if (v.ndim !== 0) throw new TypeError(`${where}: the function returned ${v.aval.toString()}; ${where} needs a scalar output (use jacrev or vjp)`);
-    if (!isFloat(v.dtype)) throw new TypeError(`${where}: the function returned dtype ${v.dtype}; ${where} needs a float scalar`);
+    if (opts.holomorphic) {
+      if (!isComplex(v.dtype)) throw new TypeError(`${where}: with holomorphic: true the function must return a complex scalar, got ${v.dtype}`);
+    } else if (isComplex(v.dtype)) {
+      throw new TypeError(`${where}: the function returned dtype ${v.dtype}; ${where} needs a real scalar (take np.real or np.abs, or pass { holomorphic: true })`);
+    } else if (!isInexact(v.dtype)) throw new TypeError(`${where}: the function returned dtype ${v.dtype}; ${where} needs a float scalar`);
     return [v, ...auxLeaves];
   };
   const lin = linearizeFlat(flatF, ps);
