@@ -17,3 +17,4 @@ export { saveCheckpoint, loadCheckpoint } from "./checkpoint.js";
 export type { Checkpoint, LoadCheckpointOptions } from "./checkpoint.js";
 export { loadExtxyzDataset, splitDataset, batches, seededPermutation } from "./dataset.js";
 export type { LoadDatasetOptions, SplitOptions, Split, BatchOptions } from "./dataset.js";
+export { nodeFileSource, gromacsLibraryDirs, readTopFile, readGroFile, readPdbFile, readGromacsFiles } from "./gromacs-files.js";
