@@ -1,4 +1,5 @@
-// diffmol/models: machine-learned interatomic potentials on graph batches — SchNet and PaiNN —
+// diffmol/models: machine-learned interatomic potentials on graph batches — SchNet, PaiNN and the
+// E(3)-equivariant NequIP (built on diffmol/e3) —
 // with energies, forces (−∂E/∂R by AD) and stress (strain derivative), and a training loop on
 // energies and forces (grad of grad, jitted). Units follow ASE: Å, eV, eV/Å, eV/Å³.
 // Browser-safe: no Node imports (checkpoint files are written through a Checkpointer).
@@ -10,6 +11,8 @@ export { SchNet, SchNetInteraction } from "./schnet.js";
 export type { SchNetOptions } from "./schnet.js";
 export { PaiNN, PaiNNMessage, PaiNNUpdate } from "./painn.js";
 export type { PaiNNOptions } from "./painn.js";
+export { NequIP, NequIPInteraction } from "./nequip.js";
+export type { NequIPOptions } from "./nequip.js";
 export {
   train, energyForceLoss, makeTrainStep, makeEvalStep, evaluate, batchArrays, namedLeaves, restoreTree, fitNormalization,
 } from "./train.js";
