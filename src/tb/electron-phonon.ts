@@ -1,0 +1,140 @@
+// Electron–phonon matrix elements
+//   g_mnν(k, q) = √(ħ² / (2 ħω_qν)) · ⟨m, k+q| Σ_κα ε_κα,ν ∂H/∂u_κα |n, k⟩
+// with ∂H/∂u from derivative.ts (AD by default) and the mass-weighted mode patterns ε from
+// phonon-modes.ts (ε = e/√M, so this is ⟨m|∂_qν H|n⟩ / √(2Mω) of the usual notation).
+// Units: energies in eV, lengths in Å, masses in amu with hbar2 = HBAR2_EV_A2_AMU give g in eV;
+// reduced units with hbar2 = 1.
+//
+// The dimensionless coupling (F. Giustino, Rev. Mod. Phys. 89, 015003 (2017), Eqs. 103–104):
+//   λ_qν = 1/(N_F ω_qν) · (1/Nk) Σ_{k,mn} |g_mnν(k,q)|² δ(ε_nk − ε_F) δ(ε_m,k+q − ε_F),
+//   λ = (1/Nq) Σ_qν λ_qν,   N_F = (1/Nk) Σ_nk δ(ε_nk − ε_F)  (states per cell per spin),
+// with Gaussian δ's of width σ.
+import { np, Tensor } from "../index.js";
+import type { TightBindingSystem } from "./hamiltonian.js";
+import { hamiltonian } from "./hamiltonian.js";
+import { eighHermitian, HermitianEigen } from "./hermitian.js";
+import { hamiltonianDerivative, DerivativeOptions } from "./derivative.js";
+import type { PhononModes } from "./phonon-modes.js";
+import { gaussianDelta } from "./occupation.js";
+
+export interface ElectronPhonon {
+  /** g_mnν(k, q) as [nk, nmodes, nbands (m at k+q), nbands (n at k)], real and imaginary parts. */
+  re: Tensor;
+  im: Tensor;
+  /** |g|² with the same shape. */
+  abs2: Tensor;
+  /** Band energies at k and at k+q [nk][nbands]. */
+  energiesK: Float64Array[];
+  energiesKQ: Float64Array[];
+  /** Phonon energies ħω_ν. */
+  phononEnergies: Float64Array;
+}
+
+export interface ElectronPhononOptions extends DerivativeOptions {
+  /** ħ² in energy·length²·mass (default 1, reduced units). */
+  hbar2?: number;
+}
+
+/** All g_mnν(k, q) for Cartesian k [nk, 3] and the modes at one q. */
+export function electronPhonon(sys: TightBindingSystem, k: Tensor, modes: PhononModes, opts: ElectronPhononOptions = {}): ElectronPhonon {
+  const kk = k.ndim === 1 ? k.reshape([1, 3]) : k;
+  const q = modes.q;
+  const kq = np.add(kk, q.reshape([1, 3]));
+  const eK = eighHermitian(hamiltonian(sys, kk));
+  const eKQ = eighHermitian(hamiltonian(sys, kq));
+  const M = hamiltonianDerivative(sys, kk, q, opts);
+  return contract(sys, M, eK, eKQ, modes, opts.hbar2 ?? 1);
+}
+
+/** g from ∂H/∂u matrices, eigenvectors at k and k+q, and mode patterns. */
+export function contract(sys: TightBindingSystem, M: { re: Tensor; im: Tensor }, eK: HermitianEigen, eKQ: HermitianEigen, modes: PhononModes, hbar2: number): ElectronPhonon {
+  const n = sys.size, D = 3 * sys.atoms, nk = eK.values.length, nm = modes.energies.length;
+  const Mr = M.re.data(), Mi = M.im.data();
+  const gr = new Float64Array(nk * nm * n * n), gi = new Float64Array(nk * nm * n * n);
+  const Pr = new Float64Array(n * n), Pi = new Float64Array(n * n); // Σ_c ε_c M_c
+  const Tr = new Float64Array(n * n), Ti = new Float64Array(n * n); // (Σ ε M) z_n
+  for (let kk = 0; kk < nk; kk++) {
+    const ar = eKQ.re[kk], ai = eKQ.im[kk], br = eK.re[kk], bi = eK.im[kk];
+    for (let v = 0; v < nm; v++) {
+      const w = modes.energies[v];
+      const l = w > 0 ? Math.sqrt(hbar2 / (2 * w)) : 0; // acoustic modes at Γ and unstable modes carry no coupling
+      const er = modes.re[v], ei = modes.im[v];
+      for (let ij = 0; ij < n * n; ij++) {
+        let sr = 0, si = 0;
+        const o = (kk * n * n + ij) * D;
+        for (let c = 0; c < D; c++) {
+          const mr = Mr[o + c], mi = Mi[o + c];
+          sr += er[c] * mr - ei[c] * mi;
+          si += er[c] * mi + ei[c] * mr;
+        }
+        Pr[ij] = sr; Pi[ij] = si;
+      }
+      // T = P · Z(k): column b is P z_b.
+      for (let i = 0; i < n; i++) for (let b = 0; b < n; b++) {
+        let sr = 0, si = 0;
+        for (let j = 0; j < n; j++) {
+          const pr = Pr[i * n + j], pi = Pi[i * n + j], zr = br[j * n + b], zi = bi[j * n + b];
+          sr += pr * zr - pi * zi; si += pr * zi + pi * zr;
+        }
+        Tr[i * n + b] = sr; Ti[i * n + b] = si;
+      }
+      // g_ab = l · z_a(k+q)^H T_b
+      for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) {
+        let sr = 0, si = 0;
+        for (let i = 0; i < n; i++) {
+          const zr = ar[i * n + a], zi = -ai[i * n + a], tr = Tr[i * n + b], ti = Ti[i * n + b];
+          sr += zr * tr - zi * ti; si += zr * ti + zi * tr;
+        }
+        const o = ((kk * nm + v) * n + a) * n + b;
+        gr[o] = l * sr; gi[o] = l * si;
+      }
+    }
+  }
+  const shape = [nk, nm, n, n];
+  const abs2 = Float64Array.from(gr, (x, i) => x * x + gi[i] * gi[i]);
+  return {
+    re: np.array(gr).reshape(shape), im: np.array(gi).reshape(shape), abs2: np.array(abs2).reshape(shape),
+    energiesK: eK.values, energiesKQ: eKQ.values, phononEnergies: modes.energies,
+  };
+}
+
+export interface CouplingOptions extends ElectronPhononOptions {
+  /** Fermi level (energy units). */
+  fermiLevel: number;
+  /** Width of the Gaussian δ's. */
+  sigma: number;
+}
+
+/**
+ * λ_qν for every q of `modesPerQ` and their average λ, on the Cartesian k-points `k` (a full
+ * uniform grid, so that k+q samples the same Fermi surface). Returns N_F (per cell per spin) too.
+ */
+export function couplingStrength(sys: TightBindingSystem, k: Tensor, modesPerQ: readonly PhononModes[], opts: CouplingOptions): { lambda: number; lambdaQ: number[][]; dosFermi: number } {
+  const { fermiLevel: ef, sigma } = opts;
+  let dosFermi = 0;
+  let nk = 0;
+  const lambdaQ: number[][] = [];
+  for (const modes of modesPerQ) {
+    const ep = electronPhonon(sys, k, modes, opts);
+    nk = ep.energiesK.length;
+    if (dosFermi === 0) {
+      for (const row of ep.energiesK) for (const e of row) dosFermi += gaussianDelta(e - ef, sigma);
+      dosFermi /= nk;
+    }
+    const a2 = ep.abs2.data();
+    const n = sys.size, nm = modes.energies.length;
+    const row: number[] = [];
+    for (let v = 0; v < nm; v++) {
+      const w = modes.energies[v];
+      if (!(w > 0)) { row.push(0); continue; }
+      let s = 0;
+      for (let kk = 0; kk < nk; kk++) for (let m = 0; m < n; m++) for (let b = 0; b < n; b++) {
+        s += a2[((kk * nm + v) * n + m) * n + b] * gaussianDelta(ep.energiesK[kk][b] - ef, sigma) * gaussianDelta(ep.energiesKQ[kk][m] - ef, sigma);
+      }
+      row.push(s / (nk * dosFermi * w));
+    }
+    lambdaQ.push(row);
+  }
+  const lambda = lambdaQ.reduce((acc, r) => acc + r.reduce((a, b) => a + b, 0), 0) / modesPerQ.length;
+  return { lambda, lambdaQ, dosFermi };
+}
