@@ -1,74 +1,54 @@
-// The quick-start demo: two small problems solved with derivatives from `grad`.
-//  1. Fit the gravitational constant g in h = ½ g t² to noisy drop-time data by gradient descent.
-//  2. Relax a 13-atom Lennard-Jones cluster with forces −∂E/∂R from grad, and check that the
-//     relaxed cluster is a minimum: the Hessian (by hessian) has no negative eigenvalues.
-import { grad, hessian, jit, np, random, Tensor, valueAndGrad } from "../src/index.js";
+// The end-to-end demo (`npm run demo`, under 3 minutes on 2 cores): train a small SchNet on the
+// committed EMT copper data, run Langevin MD of bulk copper with the trained model, and write
+// report.html files — the same steps as the commands
+//
+//   diffmol train test/fixtures/emt/cu-emt-small.extxyz --epochs 50 … --out-dir dist/demo/train
+//   diffmol md test/fixtures/emt/cu-emt-small.extxyz --model dist/demo/train/model.safetensors … --report dist/demo/md/report.html
+//
+// run in this process. Usage: npm run demo [-- output-directory]   (default dist/demo)
+// The core tour that used to live here (fitting g by gradient descent, relaxing LJ13 and its
+// Hessian) is in examples/tour.ts (node dist/examples/tour.js).
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { trainCommand } from "../src/cli/commands/train.js";
+import { mdCommand } from "../src/cli/commands/md.js";
 
-function fitGravity(): void {
-  console.log("1. Fitting g in h = ½·g·t² to noisy drop-time measurements");
-  const gTrue = 9.81;
-  const [kt, kn] = random.split(random.key(0));
-  const heights = np.linspace(1, 20, 25); // metres
-  const tExact = np.sqrt(heights.mul(2 / gTrue));
-  const times = tExact.add(random.normal(kt, [25]).mul(0.01)); // 10 ms stopwatch noise
-  void kn;
-  const loss = (g: Tensor) => np.mean(np.square(g.mul(0.5).mul(np.square(times)).sub(heights)));
-  const step = jit(valueAndGrad(loss));
-  let g: Tensor = np.array(5.0);
-  const lr = 0.01;
-  for (let it = 0; it <= 300; it++) {
-    const [l, dg] = step(g);
-    if (it % 50 === 0) console.log(`   step ${String(it).padStart(3)}: g = ${g.item().toFixed(4)} m/s², loss = ${l.item().toExponential(3)}`);
-    g = g.sub(dg.mul(lr));
-  }
-  console.log(`   fitted g = ${g.item().toFixed(3)} m/s² (true value ${gTrue})\n`);
+const here = dirname(fileURLToPath(import.meta.url));
+const root = [process.cwd(), resolve(here, ".."), resolve(here, "../..")].find((d) => existsSync(resolve(d, "test/fixtures/emt"))) ?? process.cwd();
+
+export async function demo(outDir = resolve(root, "dist/demo"), opts: { epochs?: number; steps?: number; quiet?: boolean } = {}): Promise<{ trainReport: string; mdReport: string; seconds: number }> {
+  const t0 = performance.now();
+  const data = resolve(root, "test/fixtures/emt/cu-emt-small.extxyz");
+  const trainDir = join(outDir, "train"), mdDir = join(outDir, "md");
+  const quiet = opts.quiet ? ["--quiet"] : [];
+  const say = (s: string) => { if (!opts.quiet) console.log(s); };
+  const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(0)} s`;
+
+  say(`diffmol demo → ${outDir}\n`);
+  say(`1/3  Training SchNet (2 interactions × 16 features, 4 Å cutoff) on ${data}:`);
+  say("     20 copper structures (bulk, strained, vacancy, slab) with EMT energies and forces; loss on energies and forces.");
+  let code = await trainCommand([data, "--epochs", String(opts.epochs ?? 50), "--features", "16", "--interactions", "2", "--radial", "12", "--cutoff", "4",
+    "--batch-size", "4", "--lr", "0.005", "--out-dir", trainDir, ...quiet]);
+  if (code !== 0) throw new Error(`demo: training stopped (exit status ${code})`);
+  say(`     done (${elapsed()}): model ${join(trainDir, "model.safetensors")}, report ${join(trainDir, "report.html")}\n`);
+
+  say("2/3  Molecular dynamics of 32 Cu atoms with the trained model: Langevin at 300 K, 2 fs steps, forces −∂E/∂R by AD.");
+  code = await mdCommand([data, "--model", join(trainDir, "model.safetensors"), "--thermostat", "langevin", "--temperature", "300", "--timestep", "2",
+    "--steps", String(opts.steps ?? 500), "--every", "10", "-o", join(mdDir, "traj.extxyz"), "--json", join(mdDir, "summary.json"), "--report", join(mdDir, "report.html"), ...quiet]);
+  if (code !== 0) throw new Error(`demo: MD stopped (exit status ${code})`);
+  say(`     done (${elapsed()}): trajectory ${join(mdDir, "traj.extxyz")}, log ${join(mdDir, "traj.csv")}\n`);
+
+  say("3/3  Reports (self-contained HTML: plots and a 3-D trajectory viewer; open them in a browser):");
+  say(`     ${join(trainDir, "report.html")}   loss curves, parity plots of energies and forces`);
+  say(`     ${join(mdDir, "report.html")}      energy, temperature, g(r), trajectory`);
+  say(`\nFinished in ${elapsed()}.`);
+  return { trainReport: join(trainDir, "report.html"), mdReport: join(mdDir, "report.html"), seconds: (performance.now() - t0) / 1000 };
 }
 
-/** Σ_{i<j} 4(r⁻¹² − r⁻⁶) in reduced units, written as plain array code. */
-function ljEnergy(positions: Tensor): Tensor {
-  const n = positions.shape[0];
-  const diff = positions.expandDims(1).sub(positions.expandDims(0));
-  const offDiagonal = np.logicalNot(np.eye(n, n, { dtype: "bool" }));
-  const r2 = np.where(offDiagonal, np.sum(np.square(diff), -1), 1);
-  const inv6 = np.power(r2, -3);
-  const pair = np.where(offDiagonal, inv6.mul(inv6).sub(inv6).mul(4), 0);
-  return np.sum(pair).mul(0.5);
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  demo(process.argv[2] ? resolve(process.argv[2]) : undefined).catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exitCode = 1;
+  });
 }
-
-function icosahedron(scale: number): Tensor {
-  const p = (1 + Math.sqrt(5)) / 2;
-  const verts = [[0, 1, p], [0, -1, p], [0, 1, -p], [0, -1, -p], [1, p, 0], [-1, p, 0], [1, -p, 0], [-1, -p, 0], [p, 0, 1], [-p, 0, 1], [p, 0, -1], [-p, 0, -1]];
-  const norm = Math.hypot(1, p);
-  return np.array([[0, 0, 0], ...verts.map((v) => v.map((c) => (c / norm) * scale))]);
-}
-
-function relaxCluster(): void {
-  console.log("2. Relaxing a 13-atom Lennard-Jones cluster with forces from grad");
-  const key = random.key(1);
-  let x = icosahedron(1.3).add(random.normal(key, [13, 3]).mul(0.05));
-  const forces = jit((r: Tensor) => grad(ljEnergy)(r).neg());
-  const energy = jit(ljEnergy);
-  const dt = 0.01;
-  let v = np.zerosLike(x);
-  // FIRE-like damped dynamics: simple, robust, and only needs forces.
-  for (let it = 0; it <= 2000; it++) {
-    const f = forces(x);
-    const fmax = np.max(np.sqrt(np.sum(np.square(f), -1))).item();
-    if (it % 250 === 0 || fmax < 1e-6) console.log(`   step ${String(it).padStart(4)}: E = ${energy(x).item().toFixed(6)} ε, max |F| = ${fmax.toExponential(2)}`);
-    if (fmax < 1e-6) break;
-    const power = np.sum(f.mul(v)).item();
-    v = power < 0 ? np.zerosLike(v) : v.mul(0.9).add(f.mul(dt));
-    x = x.add(v.mul(dt)).add(f.mul(0.5 * dt * dt));
-  }
-  const e = energy(x).item();
-  console.log(`   relaxed energy ${e.toFixed(6)} ε (the known global minimum of LJ13 is −44.326801 ε)`);
-  const H = hessian(ljEnergy)(x).reshape([39, 39]);
-  const [w] = np.linalg.eigh(H);
-  const eig = Array.from(w.data());
-  const zeroModes = eig.filter((l) => Math.abs(l) < 1e-4).length;
-  console.log(`   Hessian from hessian(): ${zeroModes} zero modes (3 translations + 3 rotations), lowest vibrational eigenvalue ${eig[zeroModes].toFixed(3)} ε/σ²\n`);
-}
-
-fitGravity();
-relaxCluster();
-console.log("Done. See README.md for the API tour.");
