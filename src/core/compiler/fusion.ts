@@ -148,8 +148,16 @@ export function planProgram(cj: ClosedJaxpr, forcedBreaks: ReadonlySet<number>):
   const isOutput = new Set(j.outs.filter((o): o is Var => o instanceof Var));
 
   const steps: Step[] = [];
-  let kb: KernelBuilder | null = null;
-
+  // Several kernels can be open at once. An equation that cannot join the kernel it would
+  // otherwise have joined, but reads nothing computed in some other open kernel, is planned in
+  // (or beside) those kernels instead of closing them: a small parameter table, the charges or
+  // another term's setup between the first and the last equation of a pair loop no longer splits
+  // the loop and spills its registers. Kernels never read each other's registers (a value read
+  // from another kernel first closes that kernel, which materialises it), and a kernel's step is
+  // emitted when it closes, after every step that produced its inputs.
+  const open: KernelBuilder[] = [];
+  const MAX_OPEN = 8;
+  let current: KernelBuilder | null = null;
   const refOf = (a: Atom): Ref => {
     if (a instanceof Literal) return isComplex(a.aval.dtype)
       ? { kind: "literal", value: a.value.buffer[0], imag: a.value.buffer[1], aval: a.aval }
@@ -157,10 +165,34 @@ export function planProgram(cj: ClosedJaxpr, forcedBreaks: ReadonlySet<number>):
     return refs.get(a)!;
   };
 
-  const closeKernel = (endEqn: number) => {
-    if (!kb) return;
-    const k = kb;
-    kb = null;
+  const closeKernel = (k: KernelBuilder, endEqn: number) => {
+    open.splice(open.indexOf(k), 1);
+    closeBuilder(k, endEqn);
+  };
+  const closeAll = (endEqn: number) => { while (open.length) closeKernel(open[0], endEqn); };
+  /**
+   * A reshape of a buffer a kernel is still accumulating (a scatter-add's result, e.g. the flat
+   * force buffer reshaped to [N, 3]) is the same buffer seen with another shape: it stays in the
+   * kernel instead of closing it, provided the original is read nowhere else (a later scatter
+   * into the reshaped value must not change a value someone else reads).
+   */
+  const aliasSealed = (b: KernelBuilder, k: number): boolean => {
+    const e = j.eqns[k];
+    if (e.prim.lower?.kind !== "reshape" || !(e.inputs[0] instanceof Var)) return false;
+    const x = e.inputs[0];
+    const r = refs.get(x)!;
+    if (r.kind !== "sealed" || lastUse.get(x) !== k || isOutput.has(x)) return false;
+    refs.set(e.outs[0], { kind: "sealed", slot: r.slot, aval: e.outs[0].aval });
+    b.members.add(e.outs[0]);
+    return true;
+  };
+  /** Kernels nothing from equation k on reads are complete: close them now (program order). */
+  const closeFinished = (k: number) => {
+    for (const b of [...open]) if ([...b.members].every((v) => (lastUse.get(v) ?? -1) < k)) closeKernel(b, k - 1);
+  };
+  const readsFrom = (b: KernelBuilder, k: number) => j.eqns[k].inputs.some((a) => a instanceof Var && b.members.has(a));
+
+  const closeBuilder = (k: KernelBuilder, endEqn: number) => {
     // Materialise every internal value that something after the kernel reads.
     for (const v of k.members) {
       const r = refs.get(v)!;
@@ -268,6 +300,11 @@ export function planProgram(cj: ClosedJaxpr, forcedBreaks: ReadonlySet<number>):
           setInternal(b.value(out.aval.dtype, [...out.aval.shape], outDax, v.dep, { kind: "op", expr, inputs: [v, b.literal(factor, v.dtype, k)] }, k));
           return true;
         }
+        // Every loop around the accumulation must be one of the value's own axes: a loop of a
+        // larger kernel that the value does not run along would accumulate it several times.
+        const along = new Set(v.dax.filter((d) => d >= 0));
+        const around = Math.max(levelOf(v), ...outDax.filter((d) => d >= 0).map((d) => d + 1));
+        for (let d = 0; d < around; d++) if (!along.has(d) && D[d] !== 1) return fail();
         const L = Math.min(...onDep);
         // Loops shallower than the accumulation's level run around it whether or not the value
         // depends on them: a reduced axis the value does not vary on is counted by its loop when
@@ -333,6 +370,11 @@ export function planProgram(cj: ClosedJaxpr, forcedBreaks: ReadonlySet<number>):
         // An index computed in the kernel must run along the same loops as the updates it places.
         if (ir.kind === "internal" && ir.value.dax.some((d, a) => ir.value.shape[a] !== 1 && d !== idxDax[a])) return fail();
         const idx = ir.kind === "internal" ? ir.value : ir.kind === "literal" ? b.literal(ir.value, "int32", k) : b.load((ir as { view: View }).view, "int32", idxDax, k);
+        // A scatter runs once per iteration of every loop around it: each such loop must be one
+        // of the update's own axes (in a kernel over a larger domain it would add several times).
+        const along = new Set(upd.dax.filter((d) => d >= 0));
+        const at = Math.max(levelOf(upd), levelOf(idx), ...[...along].map((d) => d + 1));
+        for (let d = 0; d < at; d++) if (!along.has(d) && D[d] !== 1) return fail();
         let slot: number;
         if (opr.kind === "sealed") {
           // Chained scatter-adds into the same buffer (the earlier result must have no other reader).
@@ -433,23 +475,56 @@ export function planProgram(cj: ClosedJaxpr, forcedBreaks: ReadonlySet<number>):
 
   for (let k = 0; k < j.eqns.length; k++) {
     const e = j.eqns[k];
-    if (forcedBreaks.has(k)) closeKernel(k - 1);
+    if (forcedBreaks.has(k)) closeAll(k - 1);
     const fusible = !touchesComplex(e);
+    // The open kernels holding values this equation reads: it can join one of them only if it is
+    // the only one; the others must first write their values out. Of several, the one with the
+    // largest loop stays open (the sum of a pair loop's energy and a small term's must not end the
+    // pair loop before its gradient joins it).
+    let holders = open.filter((b) => readsFrom(b, k));
+    if (!(fusible && e.prim.lower)) {
+      for (const b of holders) closeKernel(b, k - 1);
+      holders = [];
+    } else if (holders.length > 1) {
+      // (equal loops: the one with more work in it)
+      const size = (b: KernelBuilder) => b.domain.reduce((p, d) => p * d, 1);
+      const larger = (a: KernelBuilder, b: KernelBuilder) => size(b) > size(a) || (size(b) === size(a) && b.events.length > a.events.length);
+      const keep = holders.reduce((a, b) => (larger(a, b) ? b : a));
+      for (const b of holders) if (b !== keep) closeKernel(b, k - 1);
+      holders = [keep];
+    }
+    if (fusible && holders.length === 1 && aliasSealed(holders[0], k)) continue;
     if (fusible && tryView(k)) continue;
     if (fusible && e.prim.lower) {
-      if (kb && tryJoin(kb, k)) continue;
-      closeKernel(k - 1);
+      if (holders.length === 1) {
+        if (tryJoin(holders[0], k)) { current = holders[0]; continue; }
+        closeKernel(holders[0], k - 1);
+      }
+      // Otherwise the kernel that took the previous equation (as when a single kernel is open),
+      // then any open kernel that loops over exactly this equation's own domain; other kernels'
+      // loops need not suit it.
+      if (current && open.includes(current) && tryJoin(current, k)) continue;
       const D = rootDomain(k);
+      const same = D ? [...open].reverse().filter((b) => b !== current && eqShape(b.domain, D)) : [];
+      const joined = same.find((b) => tryJoin(b, k));
+      if (joined) { current = joined; continue; }
+      closeFinished(k);
       if (D) {
         const nb: KernelBuilder = new KernelBuilder(D, k);
-        if (tryJoin(nb, k)) { kb = nb; continue; }
+        if (tryJoin(nb, k)) {
+          if (open.length >= MAX_OPEN) closeKernel(open[0], k - 1);
+          open.push(nb);
+          current = nb;
+          continue;
+        }
       }
-    } else closeKernel(k - 1);
+    }
+    closeFinished(k);
     const args = e.inputs.map(argRef);
     const outSlots = e.outs.map((v) => { const s = numSlots++; refs.set(v, { kind: "view", view: contiguousView(s, v.aval.shape), aval: v.aval }); return s; });
     steps.push({ kind: "opaque", prim: e.prim, params: e.params, args, outSlots, outAvals: e.outs.map((v) => v.aval), eqn: k });
   }
-  closeKernel(j.eqns.length);
+  closeAll(j.eqns.length);
   const outputs = j.outs.map((o) => argRef(o));
   return { steps, numSlots, inputSlots, constSlots, outputs };
 }

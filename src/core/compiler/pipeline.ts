@@ -11,6 +11,8 @@ export const standardPasses: readonly [string, Pass][] = [
   ["fold", foldConstants],
   ["simplify", simplifyAlgebra],
   ["cse", eliminateCommonSubexpressions],
+  // (dead equations first: scatter chaining counts readers, and simplify leaves some behind)
+  ["dce", eliminateDeadCode],
   ["chain-scatter", chainScatterAdds],
   ["dce", eliminateDeadCode],
 ];

@@ -25,6 +25,30 @@ export function simplifyAlgebra(cj: ClosedJaxpr): ClosedJaxpr {
   const r = new Rewriter(cj);
   const splats = new Map<Var, number>();
   const producer = new Map<Var, JaxprEqn>();
+  const uses = new Map<Var, number>();
+  for (const e of cj.jaxpr.eqns) for (const a of e.inputs) if (a instanceof Var) uses.set(a, (uses.get(a) ?? 0) + 1);
+  for (const o of cj.jaxpr.outs) if (o instanceof Var) uses.set(o, (uses.get(o) ?? 0) + 1);
+  const reassociate = (inner: Atom, rb: Atom, out: Var): boolean => {
+    const pi = inner instanceof Var && uses.get(inner) === 1 ? producer.get(inner) : undefined;
+    const pb = rb instanceof Var ? producer.get(rb) : undefined;
+    if (pi?.prim.name !== "add" || pb?.prim.name !== "reshape" || !sameShape(rb, out)) return false;
+    for (const q of [0, 1]) {
+      const ra = pi.inputs[q], z = pi.inputs[1 - q];
+      const pa = ra instanceof Var ? producer.get(ra) : undefined;
+      if (pa?.prim.name !== "reshape" || !sameShape(ra, out) || !sameShape(z, out)) continue;
+      const a = r.read(pa.inputs[0]), b = r.read(pb.inputs[0]);
+      if (!(a instanceof Var && b instanceof Var && a.aval.equals(b.aval))) continue;
+      const t = new Var(a.aval), rt = new Var(out.aval);
+      r.emit(new JaxprEqn(pi.prim, [a, b], pi.params, [t]));
+      producer.set(t, r.eqns[r.eqns.length - 1]);
+      r.emit(new JaxprEqn(pa.prim, [t], pa.params, [rt]));
+      producer.set(rt, r.eqns[r.eqns.length - 1]);
+      r.emit(new JaxprEqn(pi.prim, [z, rt], pi.params, [out]));
+      producer.set(out, r.eqns[r.eqns.length - 1]);
+      return true;
+    }
+    return false;
+  };
   for (const e0 of cj.jaxpr.eqns) {
     const e = new JaxprEqn(e0.prim, e0.inputs.map((a) => r.read(a)), e0.params, e0.outs);
     const [out] = e.outs;
@@ -37,10 +61,30 @@ export function simplifyAlgebra(cj: ClosedJaxpr): ClosedJaxpr {
         if (splat(y) === 1 && sameShape(x, out)) by = x;
         else if (splat(x) === 1 && sameShape(y, out)) by = y;
         break;
-      case "add":
+      case "add": {
         if (splat(y) === 0 && sameShape(x, out)) by = x;
         else if (splat(x) === 0 && sameShape(y, out)) by = y;
+        // reshape(a) + reshape(b) → reshape(a + b): the gradients of several terms that each
+        // flattened the same tensor then sum before the reshape, as one tree of adds that
+        // scatter-chain.ts turns into one buffer.
+        const px = x instanceof Var ? producer.get(x) : undefined;
+        const py = y instanceof Var ? producer.get(y) : undefined;
+        if (by === null && px?.prim.name === "reshape" && py?.prim.name === "reshape" && sameShape(x, out) && sameShape(y, out)) {
+          const a = r.read(px.inputs[0]), b = r.read(py.inputs[0]);
+          if (a instanceof Var && b instanceof Var && a.aval.equals(b.aval) && a.aval.dtype === out.aval.dtype) {
+            const t = new Var(a.aval);
+            r.emit(new JaxprEqn(e.prim, [a, b], e.params, [t]));
+            producer.set(t, r.eqns[r.eqns.length - 1]);
+            r.emit(new JaxprEqn(px.prim, [t], px.params, e.outs));
+            producer.set(out, r.eqns[r.eqns.length - 1]);
+            continue;
+          }
+        }
+        // (z + reshape(a)) + reshape(b) → z + reshape(a + b) when the inner sum has no other
+        // reader: the same, for a sum that mixes in terms of another shape (bonded forces).
+        if (by === null && reassociate(x, y, out) || by === null && reassociate(y, x, out)) continue;
         break;
+      }
       case "sub":
         if (splat(y) === 0 && sameShape(x, out)) by = x;
         break;

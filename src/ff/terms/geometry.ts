@@ -6,7 +6,7 @@
 // box[1] = b, box[2] = c), lower triangular as GROMACS stores it (a along x, b in the xy plane).
 // A position is r = f · box for fractional f. (md's space.periodicGeneral takes the transpose,
 // vectors as columns.) `box = null` means no periodic boundaries (vacuum).
-import { np, Tensor, TensorLike } from "../../index.js";
+import { isConcrete, np, Tensor, TensorLike } from "../../index.js";
 
 /** A box given as a tensor or nested array, or null for vacuum. */
 export type Box = Tensor | null;
@@ -81,6 +81,25 @@ export function minimumImage(dr: Tensor, box: Box): Tensor {
     d = d.sub(shift.expandDims(-1).mul(vector));
   }
   return d;
+}
+
+/**
+ * minimumImage for a displacement given as its three Cartesian components (each any shape, e.g.
+ * [P] per pair), the same arithmetic component by component: d −= round(d_axis / L_axis) · box[axis]
+ * for axis = z, y, x. Keeps pair code free of [P, 3] arrays (see pairDistances).
+ */
+export function minimumImageComponents(d: Tensor[], box: Box): Tensor[] {
+  if (box === null) return d;
+  // A box that is a plain value (not differentiated) skips its zero entries: a rectangular box
+  // then costs one rounding per component, as a hand-written minimum image does.
+  const values = isConcrete(box) ? box.data() : null;
+  let out = d;
+  for (const axis of [2, 1, 0]) {
+    const length = np.slice(box, axis, axis);
+    const shift = np.round(np.stopGradient(out[axis].div(length)));
+    out = out.map((x, c) => (values !== null && values[3 * axis + c] === 0 ? x : x.sub(shift.mul(np.slice(box, axis, c)))));
+  }
+  return out;
 }
 
 /** r[a] − r[b] for index tensors a, b (any shape), minimum image when box is given. */

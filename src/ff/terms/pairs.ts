@@ -3,10 +3,10 @@
 // slots). Exclusions (GROMACS [ exclusions ] and the bonded neighbours within nrexcl) are removed
 // from the short-range interactions by switching their slots off in the mask — done once, on the
 // concrete index arrays, outside any trace.
-import { np, Tensor, TensorLike } from "../../index.js";
+import { isConcrete, np, Tensor, TensorLike } from "../../index.js";
 import { space, partition } from "../../md/index.js";
 import type { NeighborList } from "../../md/index.js";
-import { asBox, asIndexList, minimumImage } from "./geometry.js";
+import { asBox, asIndexList, minimumImageComponents } from "./geometry.js";
 
 /** Pairs (i, j) with an optional mask (false = padded or excluded slot, contributes nothing). */
 export interface PairList {
@@ -90,18 +90,59 @@ export function pairListBuilder(box: TensorLike | null, opts: { cutoff: number; 
   };
 }
 
+// 3i + c for c = 0, 1, 2, made once per index tensor: under jit a list's index arrays are
+// captured constants, and every term must see the very same constants for the compiler to share
+// one distance computation between them (arithmetic on concrete tensors runs eagerly while
+// tracing, so recomputing them would give each term its own copies).
+const componentCache = new WeakMap<Tensor, Tensor[]>();
+function componentsOf(index: Tensor): Tensor[] {
+  let c = componentCache.get(index);
+  if (c === undefined) {
+    const i3 = index.mul(3);
+    c = [i3, i3.add(1), i3.add(2)];
+    if (isConcrete(index)) componentCache.set(index, c);
+  }
+  return c;
+}
+function componentIndices(i: Tensor, j: Tensor): { ic: Tensor[]; jc: Tensor[] } {
+  return { ic: componentsOf(i), jc: componentsOf(j) };
+}
+
+/** A tensor as a flat vector, without a new tensor when it already is one (so that jit's CSE sees
+ * the same captured index array in every term that reads the list). */
+const flatCache = new WeakMap<Tensor, Tensor>();
+function flat(t: Tensor): Tensor {
+  if (t.ndim === 1) return t;
+  let f = flatCache.get(t);
+  if (f === undefined) {
+    f = t.reshape([-1]);
+    if (isConcrete(t)) flatCache.set(t, f);
+  }
+  return f;
+}
+
 /**
  * Distances of a pair list's pairs (minimum image when box is given), flattened to one axis:
  * `active` = mask ∧ i ≠ j ∧ (r < cutoff), and `rSafe` = r where active, 1 elsewhere (so 1/r and its
  * gradient stay finite in padded or distant slots; mask the result with `active`). Also the
  * flattened i, j.
+ *
+ * Written per Cartesian component (x, y, z gathered separately, all [P]) rather than as a
+ * [P, 3] displacement: under jit the whole pair formula, its gradient and the scatter of the forces
+ * then fuse into one loop over the pairs with no [P, 3] temporaries, and LJ and Coulomb terms that
+ * share a list share one distance computation (jit's CSE).
  */
 export function pairDistances(positions: Tensor, box: Tensor | null, pairs: PairList, cutoff?: number): { rSafe: Tensor; active: Tensor; i: Tensor; j: Tensor } {
-  const i = pairs.i.reshape([-1]), j = pairs.j.reshape([-1]);
-  let dr = np.take(positions, i, 0).sub(np.take(positions, j, 0));
-  if (box !== null) dr = minimumImage(dr, box);
-  const r2 = np.sum(dr.mul(dr), -1);
-  let active = pairs.mask ? pairs.mask.reshape([-1]) : np.notEqual(i, j);
+  const i = flat(pairs.i), j = flat(pairs.j);
+  // Component c of atom a is element 3a + c of the flattened positions: a gather whose gradient
+  // is a scatter-add straight into the [N, 3] force buffer (slicing columns would instead put each
+  // column's gradient back with its own [N, 3] un-slice, which splits the fused pair loop).
+  const flatR = positions.reshape([-1]);
+  const { ic, jc } = componentIndices(i, j);
+  let d = [0, 1, 2].map((c) => np.take(flatR, ic[c]).sub(np.take(flatR, jc[c])));
+  if (box !== null) d = minimumImageComponents(d, box);
+  const r2 = d[0].mul(d[0]).add(d[1].mul(d[1])).add(d[2].mul(d[2]));
+  let active = pairs.mask ? flat(pairs.mask) : np.notEqual(i, j);
   active = np.logicalAnd(active, np.greater(r2, 0));
   if (cutoff !== undefined) active = np.logicalAnd(active, np.less(r2, cutoff * cutoff));
   const rSafe = np.sqrt(np.where(active, r2, 1));
