@@ -54,7 +54,13 @@ function recomputeCost(v0: KValue, visible: (key: string) => boolean, seen = new
   }
 }
 
-export function generateKernel(k: Kernel): GeneratedKernel {
+/**
+ * What the caller knows about the kernel's input buffers: `indexRanges` maps a slot to the
+ * [min, max] of its (immutable, integer) contents, e.g. a captured constant scanned at compile time.
+ */
+export interface KernelContext { indexRanges?: ReadonlyMap<number, readonly [number, number]> }
+
+export function generateKernel(k: Kernel, ctx: KernelContext = {}): GeneratedKernel {
   const D = k.domain;
   const inName = new Map<number, string>();
   k.inputSlots.forEach((s, i) => inName.set(s, `in${i}`));
@@ -139,7 +145,12 @@ export function generateKernel(k: Kernel): GeneratedKernel {
     if (isVisible(name)) return name;
     ensureVisible(index, origin);
     const t = read(index);
-    hoist(levelOf(index), `const ${name} = ${t} < 0 ? ${t} + ${n} : ${t}; if (${name} >>> 0 >= ${n}) lib.indexError("${op}", ${t}, ${n});`, name);
+    // An index read straight from a buffer whose every entry is known to lie in [0, n) needs
+    // neither the negative wrap nor the bounds check (a neighbour list's indices, checked once).
+    const src = resolveAlias(index).def;
+    const range = src.kind === "load" ? ctx.indexRanges?.get(src.view.slot) : undefined;
+    if (range && range[0] >= 0 && range[1] < n) hoist(levelOf(index), `const ${name} = ${t};`, name);
+    else hoist(levelOf(index), `const ${name} = ${t} < 0 ? ${t} + ${n} : ${t}; if (${name} >>> 0 >= ${n}) lib.indexError("${op}", ${t}, ${n});`, name);
     return name;
   };
 

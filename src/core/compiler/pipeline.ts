@@ -5,10 +5,12 @@ import { eliminateDeadCode } from "./dce.js";
 import { foldConstants } from "./fold.js";
 import { simplifyAlgebra } from "./simplify.js";
 import { chainScatterAdds } from "./scatter-chain.js";
+import { shareReciprocals } from "./reciprocal.js";
 
 export type Pass = (j: ClosedJaxpr) => ClosedJaxpr;
 export const standardPasses: readonly [string, Pass][] = [
   ["fold", foldConstants],
+  ["reciprocal", shareReciprocals],
   ["simplify", simplifyAlgebra],
   ["cse", eliminateCommonSubexpressions],
   // (dead equations first: scatter chaining counts readers, and simplify leaves some behind)

@@ -5,11 +5,28 @@ import { TypedArray, arrayFor } from "../dtype.js";
 import { ClosedJaxpr } from "../jaxpr.js";
 import { kernelLib } from "../kernels/special-functions.js";
 import { stridedCopy } from "../kernels/strided-copy.js";
-import { GeneratedKernel, generateKernel } from "./codegen.js";
+import { GeneratedKernel, KernelContext, generateKernel } from "./codegen.js";
 import { ArgRef, Plan, SplitHere, Step, planProgram } from "./fusion.js";
 import { View, isIdentityView } from "./views.js";
 import { scalarDense } from "../dense.js";
 import { sizeOf } from "../shape.js";
+
+/**
+ * [min, max] of every int32 constant (scanned once here): gathers and scatters indexed by a
+ * captured constant that is in range skip the per-element bounds check. Constants are baked into
+ * the program at trace time and tensors are immutable, so the scan stays valid for its lifetime.
+ */
+function constIndexRanges(plan: Plan): Map<number, [number, number]> {
+  const ranges = new Map<number, [number, number]>();
+  for (const { slot, value } of plan.constSlots) {
+    if (value.dtype !== "int32" || value.size === 0) continue;
+    const b = value.buffer;
+    let lo = b[0], hi = b[0];
+    for (let i = 1; i < b.length; i++) { const x = b[i]; if (x < lo) lo = x; else if (x > hi) hi = x; }
+    ranges.set(slot, [lo, hi]);
+  }
+  return ranges;
+}
 
 type CompiledStep = (Step & { kind: "opaque" }) | { kind: "kernel"; step: Step & { kind: "kernel" }; gen: GeneratedKernel };
 
@@ -17,7 +34,8 @@ export class CompiledProgram {
   private readonly steps: CompiledStep[];
   private readonly releaseAfter: number[][];
   constructor(readonly plan: Plan, readonly jaxpr: ClosedJaxpr) {
-    this.steps = plan.steps.map((s) => (s.kind === "kernel" ? { kind: "kernel", step: s, gen: generateKernel(s.kernel) } : s));
+    const ctx: KernelContext = { indexRanges: constIndexRanges(plan) };
+    this.steps = plan.steps.map((s) => (s.kind === "kernel" ? { kind: "kernel", step: s, gen: generateKernel(s.kernel, ctx) } : s));
     // slot → index of the last step that reads it (outputs are never released)
     const last = new Map<number, number>();
     const reads = (s: Step): number[] => s.kind === "kernel" ? s.kernel.inputSlots : s.args.filter((a): a is ArgRef & { kind: "view" } => a.kind === "view").map((a) => a.view.slot);

@@ -64,6 +64,16 @@ export function asParameter(value: TensorLike, m: number, name: string, where: s
 }
 
 /**
+ * The nearest integer as floor(s + ½): which image is nearest, with an exact tie (|d| = L/2, both
+ * images equally near) going to the upper one. Not np.round: its half-to-even and −0 rules cost
+ * branches that a pair loop mispredicts whenever the pairs crossing the boundary are mixed in
+ * (compiled, a loop of 3 roundings per pair was ~25 % of a pair's time); floor is one instruction.
+ */
+function nearestInteger(s: Tensor): Tensor {
+  return np.floor(s.add(0.5));
+}
+
+/**
  * Minimum-image displacement the way GROMACS's pbc_dx_aiuc does it for a (lower-triangular)
  * triclinic box: subtract whole box vectors c, then b, then a, each chosen by rounding the
  * z, y, x component. For a rectangular box this is the exact minimum image; for a triclinic box
@@ -77,7 +87,7 @@ export function minimumImage(dr: Tensor, box: Box): Tensor {
   for (const axis of [2, 1, 0]) {
     const vector = np.slice(box, axis, []); // [3]
     const length = np.slice(box, axis, axis);
-    const shift = np.round(np.stopGradient(np.slice(d, "...", axis).div(length)));
+    const shift = nearestInteger(np.stopGradient(np.slice(d, "...", axis).div(length)));
     d = d.sub(shift.expandDims(-1).mul(vector));
   }
   return d;
@@ -96,7 +106,7 @@ export function minimumImageComponents(d: Tensor[], box: Box): Tensor[] {
   let out = d;
   for (const axis of [2, 1, 0]) {
     const length = np.slice(box, axis, axis);
-    const shift = np.round(np.stopGradient(out[axis].div(length)));
+    const shift = nearestInteger(np.stopGradient(out[axis].div(length)));
     out = out.map((x, c) => (values !== null && values[3 * axis + c] === 0 ? x : x.sub(shift.mul(np.slice(box, axis, c)))));
   }
   return out;

@@ -151,18 +151,58 @@ function pmeConstants(K: [number, number, number], order: number, withDft: boole
   return c;
 }
 
+/**
+ * Coefficients C[j][m] of M_p(w + j) = Σ_m C[j][m] w^m on w ∈ [0, 1): the recursion of
+ * bsplineWeights run on polynomials (exact rational arithmetic up to float rounding).
+ */
+export function bsplineCoefficients(order: number): number[][] {
+  const lin = (c0: number, c1: number) => [c0, c1]; // c0 + c1 w
+  const mulPoly = (a: number[], b: number[]) => {
+    const out = new Array(a.length + b.length - 1).fill(0);
+    a.forEach((x, i) => b.forEach((y, k) => (out[i + k] += x * y)));
+    return out;
+  };
+  const addPoly = (a: number[], b: number[]) => Array.from({ length: Math.max(a.length, b.length) }, (_, i) => (a[i] ?? 0) + (b[i] ?? 0));
+  let a: number[][] = [lin(0, 1), lin(1, -1)];
+  for (let n = 3; n <= order; n++) {
+    const next: number[][] = [];
+    for (let j = 0; j < n; j++) {
+      let term: number[] = [0];
+      if (j < n - 1) term = addPoly(term, mulPoly(lin(j, 1), a[j]));
+      if (j > 0) term = addPoly(term, mulPoly(lin(n - j, -1), a[j - 1]));
+      next.push(term.map((c) => c / (n - 1)));
+    }
+    a = next;
+  }
+  return a.map((c) => Array.from({ length: order }, (_, m) => c[m] ?? 0));
+}
+
+/**
+ * The [N, p] B-spline weights M_p(w + j) of fractions w [N] as one elementwise expression
+ * Σ_m w^m C[:, m] (Horner in w over [1, p] coefficient rows), so under jit the weights, their
+ * products and the spreading fuse into one loop instead of p separate [N] tensors joined by stack.
+ */
+function bsplineWeightMatrix(w: Tensor, order: number): Tensor {
+  const C = bsplineCoefficients(order);
+  const col = (m: number) => np.array([C.map((row) => row[m])], { dtype: w.dtype }); // [1, p]
+  const wc = w.reshape([-1, 1]);
+  let acc = col(order - 1).mul(wc);
+  for (let m = order - 2; m >= 1; m--) acc = acc.add(col(m)).mul(wc);
+  return acc.add(col(0));
+}
+
 /** Spread charges on the [K1, K2, K3] grid with order-p B-splines (GROMACS's fractional mapping). */
 export function spreadCharges(positions: Tensor, box: Tensor, charges: Tensor, K: [number, number, number], order: number): Tensor {
   const N = positions.shape[0];
   const frac = np.matmul(positions, np.linalg.inv(box)); // r = f · box
+  const offsets = np.array([Array.from({ length: order }, (_, j) => j)], { dtype: "int32" }); // [1, p]
   const idx: Tensor[] = [], wts: Tensor[] = [];
   for (let d = 0; d < 3; d++) {
     const u = np.slice(frac, [], d).mul(K[d]);
     const fl = np.floor(np.stopGradient(u));
-    const w = bsplineWeights(u.sub(fl), order);
-    const base = fl.astype("int32");
-    idx.push(np.mod(np.stack(w.map((_, j) => base.sub(j)), 1), K[d])); // [N, p]
-    wts.push(np.stack(w, 1)); // [N, p]
+    const base = fl.astype("int32").reshape([N, 1]);
+    idx.push(np.mod(base.sub(offsets), K[d])); // [N, p]: grid point of weight j is base − j
+    wts.push(bsplineWeightMatrix(u.sub(fl), order)); // [N, p]
   }
   const p = order;
   const flat = idx[0].reshape([N, p, 1, 1]).mul(K[1] * K[2])

@@ -15,6 +15,7 @@ import { simplifyAlgebra } from "../../../src/core/compiler/simplify.js";
 import { eliminateCommonSubexpressions } from "../../../src/core/compiler/cse.js";
 import { eliminateDeadCode } from "../../../src/core/compiler/dce.js";
 import { chainScatterAdds } from "../../../src/core/compiler/scatter-chain.js";
+import { shareReciprocals } from "../../../src/core/compiler/reciprocal.js";
 import { optimize, standardPasses } from "../../../src/core/compiler/pipeline.js";
 import { flat, rng, tensor } from "../../helpers/check-grads.js";
 
@@ -287,6 +288,42 @@ test("dce: a multi-output equation is kept when any of its outputs is live", () 
 const X43 = tensor(Array.from({ length: 12 }, (_, k) => Math.cos(k)), [4, 3]);
 const I = i32([0, 1, 1]), J = i32([2, 3, 0]);
 const pairGrad = (x: Tensor, i: Tensor, j: Tensor) => grad((x: Tensor) => np.sum(np.sin(np.take(x, i, 0).sub(np.take(x, j, 0)))))(x);
+
+test("reciprocal: several divisions by one value become one 1/a and products; a single division is left alone", () => {
+  const a0 = tensor([0.7, -1.9, 3.1e-3, 250], [4]), x0 = tensor([1.5, 2, -3, 4e5], [4]);
+  const f = (x: Tensor, a: Tensor) => [x.div(a), np.sin(x).div(a), np.ones([4]).div(a), x.div(a.add(1))];
+  const before = makeJaxpr(f)(x0, a0);
+  assert.equal(count(before, "div"), 4);
+  const after = shareReciprocals(before);
+  assertWellFormed(after, "reciprocal");
+  const divs = eqnsOf(after, "div");
+  assert.equal(divs.length, 2, `one reciprocal of a, and the lone division by a + 1 stays\n${after}`);
+  assert.ok(divs.some((e) => e.inputs[0] instanceof Literal && e.inputs[1] === before.jaxpr.inVars[1]), `1/a is computed once\n${after}`);
+  assert.equal(count(after, "mul"), count(before, "mul") + 3, "x/a, sin(x)/a and ones/a multiply by it");
+  // within ~1 ulp of the quotients (two roundings instead of one)
+  const got = flat(run(after, [x0, a0])), want = flat(run(before, [x0, a0]));
+  got.forEach((g, k) => assert.ok(Math.abs(g - want[k]) <= 4e-16 * Math.abs(want[k]), `element ${k}: ${g} vs ${want[k]}`));
+  assert.equal(shareReciprocals(after).toString(), after.toString(), "idempotent");
+});
+
+test("reciprocal: x / c for a scalar literal c becomes x · (1/c), unless 1/c would overflow or be subnormal", () => {
+  const x0 = tensor([1.5, -2, 3e-3, 7.75], [4]);
+  const before = makeJaxpr((x: Tensor) => [x.div(3.1), x.div(0.25), x.div(1e-310)])(x0);
+  const after = shareReciprocals(before);
+  assertWellFormed(after, "reciprocal");
+  const divs = eqnsOf(after, "div");
+  assert.equal(divs.length, 1, `only the division by a subnormal stays\n${after}`);
+  const muls = eqnsOf(after, "mul").map((e) => (e.inputs[1] as Literal).value.buffer[0]);
+  assert.deepEqual(muls, [1 / 3.1, 4]);
+  const got = flat(run(after, [x0])), want = flat(run(before, [x0]));
+  got.forEach((g, k) => assert.ok(g === want[k] || Math.abs(g - want[k]) <= 4e-16 * Math.abs(want[k]), `element ${k}: ${g} vs ${want[k]}`));
+});
+
+test("reciprocal: a division whose divisor is broadcast (another shape) or integer is not rewritten", () => {
+  const f = (x: Tensor, s: Tensor) => [x.div(s), x.mul(2).div(s)];
+  const before = makeJaxpr(f)(tensor([1, 2, 3, 4, 5, 6], [2, 3]), tensor([2], [1]));
+  assert.equal(shareReciprocals(before).toString(), before.toString());
+});
 
 test("chain-scatter: add of two scatter-adds into zeros becomes one scatter into the other", () => {
   const before = makeJaxpr(pairGrad)(X43, I, J);
