@@ -76,11 +76,15 @@ export function tensorProduct(x1: Tensor, x2: Tensor, opts: TensorProductOptions
   }
   const lead = broadcastLead(x1.shape.slice(0, -3), x2.shape.slice(0, -3), w ? w.shape.slice(0, -2) : []);
   const E = lead.reduce((p, d) => p * d, 1);
-  // Every operand as [E, rows, F] (leading axes broadcast and flattened; one channel broadcast to F).
-  const flat = (t: Tensor, rows: number) => np.broadcastTo(t.reshape([...t.shape.slice(0, -3), rows, t.shape[t.ndim - 1]]), [...lead, rows, F]).reshape([E, rows, F]);
+  // Every operand as [E, rows, F or 1] (leading axes broadcast and flattened). A one-channel operand
+  // stays one channel: the contraction reads it for every f, which spares an [E, rows, F] copy.
+  const flat = (t: Tensor, rows: number) => {
+    const c = t.shape[t.ndim - 1];
+    return np.broadcastTo(t.reshape([...t.shape.slice(0, -3), rows, c]), [...lead, rows, c]).reshape([E, rows, c]);
+  };
   const X1 = flat(x1, a.parity * numRows(a.maxDegree));
   const X2 = flat(x2, b.parity * numRows(b.maxDegree));
-  const W = w ? np.broadcastTo(w, [...lead, nP, F]).reshape([E, nP, F]) : np.ones([E, nP, F], { dtype: x1.dtype });
+  const W = w ? flat(w.reshape([...w.shape.slice(0, -2), 1, nP, w.shape[w.ndim - 1]]), nP) : np.ones([E, nP, 1], { dtype: x1.dtype });
   const y = contract(key, X1, X2, W.astype(x1.dtype));
   return y.reshape([...lead, out.parity, numRows(out.maxDegree), F]);
 }
