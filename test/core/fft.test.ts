@@ -6,26 +6,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { np, grad, jvp, vjp, vmap, jit, hessian, Tensor } from "../../src/index.js";
+import { randn, crandn } from "../helpers/lcg-tensors.js";
 
 // ---- helpers ---------------------------------------------------------------------------------
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296 - 0.5;
-  };
-}
-
-function randn(shape: number[], seed: number): Tensor {
-  const r = rng(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  return np.reshape(np.array(Array.from({ length: n }, r)), shape);
-}
-
-function crandn(shape: number[], seed: number): Tensor {
-  return np.complex(randn(shape, seed), randn(shape, seed + 7919));
-}
 
 function maxAbs(x: Tensor): number {
   let m = 0;

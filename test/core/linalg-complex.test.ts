@@ -9,24 +9,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { np, grad, jvp, vjp, vmap, jit, Tensor } from "../../src/index.js";
 import { triangularSolveP } from "../../src/core/primitives/linalg.js";
+import { randn, crandn } from "../helpers/lcg-tensors.js";
 
 // ---- helpers ---------------------------------------------------------------------------------
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296 - 0.5;
-  };
-}
-function randn(shape: number[], seed: number): Tensor {
-  const r = rng(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  return np.reshape(np.array(Array.from({ length: n }, r)), shape);
-}
-function crandn(shape: number[], seed: number): Tensor {
-  return np.complex(randn(shape, seed), randn(shape, seed + 7919));
-}
 /** Conjugate transpose of the last two axes. */
 function adj(x: Tensor): Tensor {
   return np.conj(np.swapaxes(x, -1, -2));

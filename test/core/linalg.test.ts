@@ -4,23 +4,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { np, grad, jvp, vjp, vmap, jacfwd, jacrev, hessian, jit, makeJaxpr, Tensor } from "../../src/index.js";
+import { randn } from "../helpers/lcg-tensors.js";
 
 // ---- helpers ---------------------------------------------------------------------------------
-
-/** Deterministic uniform numbers in [-0.5, 0.5). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296 - 0.5;
-  };
-}
-
-function randn(shape: number[], seed: number): Tensor {
-  const r = rng(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  return np.reshape(np.array(Array.from({ length: n }, r)), shape);
-}
 
 /** A well-conditioned (diagonally dominant) square matrix or stack. */
 function wellConditioned(shape: number[], seed: number): Tensor {
