@@ -3,8 +3,6 @@
 // parameters); the mask helpers select exactly the requested leaves.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { np, Tensor } from "../../src/index.js";
 import { adam, cosineDecay } from "../../src/optim/index.js";
 import { createForceField } from "../../src/ff/force-field.js";

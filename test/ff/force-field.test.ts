@@ -10,8 +10,6 @@ import { memoryFileSource } from "../../src/ff/gromacs/file-source.js";
 import { parseTop } from "../../src/ff/gromacs/top-reader.js";
 import { mdpToOptions, parseMdp } from "../../src/ff/mdp.js";
 import { moleculeExclusions } from "../../src/ff/parameters.js";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { ETHANE_TOP, ethane, ethaneFrames } from "./ethane-dimer.js";
 
 
