@@ -30,10 +30,17 @@ export function emptyDense(shape: Shape, dtype: DType): DenseTensor {
 
 /** A 0-d tensor; for a complex dtype the value is the real part (imaginary part `im`, default 0). */
 export function scalarDense(v: number | boolean, dtype: DType, im = 0): DenseTensor {
-  const buf = arrayFor(dtype, 1);
-  buf[0] = typeof v === "boolean" ? (v ? 1 : 0) : v;
-  if (isComplex(dtype)) buf[1] = im;
-  return new DenseTensor(buf, [], dtype);
+  return splatDense(v, [], dtype, im);
+}
+
+/** A tensor of `shape` whose every element is v (+ i·im for complex dtypes). */
+export function splatDense(v: number | boolean, shape: readonly number[], dtype: DType, im = 0): DenseTensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const buf = arrayFor(dtype, n);
+  const x = typeof v === "boolean" ? (v ? 1 : 0) : v;
+  if (isComplex(dtype)) for (let i = 0; i < n; i++) { buf[2 * i] = x; buf[2 * i + 1] = im; }
+  else buf.fill(x);
+  return new DenseTensor(buf, [...shape], dtype);
 }
 
 /** The real and imaginary parts of a complex tensor as two real tensors. */

@@ -8,7 +8,7 @@ import { stridedCopy } from "../kernels/strided-copy.js";
 import { GeneratedKernel, KernelContext, generateKernel } from "./codegen.js";
 import { ArgRef, Plan, SplitHere, Step, planProgram } from "./fusion.js";
 import { View, isIdentityView } from "./views.js";
-import { scalarDense } from "../dense.js";
+import { splatDense } from "../dense.js";
 import { sizeOf } from "../shape.js";
 
 /**
@@ -56,7 +56,9 @@ export class CompiledProgram {
     this.plan.inputSlots.forEach((s, i) => (slots[s] = args[i]));
     for (const c of this.plan.constSlots) slots[c.slot] = c.value;
     const materialise = (a: ArgRef): DenseTensor => {
-      if (a.kind === "literal") return scalarDense(a.value, a.aval.dtype, a.imag ?? 0);
+      // A splat constant reaches an opaque step as a literal; the primitive's eager kernel expects
+      // the operand's full shape (concatenate of a staged np.onesLike read a scalar here).
+      if (a.kind === "literal") return splatDense(a.value, a.aval.shape, a.aval.dtype, a.imag ?? 0);
       const src = slots[a.view.slot]!;
       if (isIdentityView(a.view, src.size)) return src.ndim === a.aval.ndim && src.shape.every((d, i) => d === a.aval.shape[i]) ? src : new DenseTensor(src.buffer, a.aval.shape, src.dtype);
       const buf = arrayFor(src.dtype, sizeOf(a.view.shape));
