@@ -1,8 +1,8 @@
 // A NequIP-style interatomic potential (Batzner et al., Nat. Commun. 13, 2453 (2022)) built from
 // diffmol/e3. Node features are irreps arrays h [N, 1, (L+1)², F] (natural parity, E3x layout);
 // each interaction block is a tensor-product convolution over the edges:
-//   x = Dense(h);   w_e = MLP(bessel(r_e)) · envelope(r_e)                                [E, paths, F]
-//   m_i = (1/avgNeighbors) Σ_{e: receivers[e] = i} w_e ⊙ (x[senders[e]] ⊗ Y(r̂_e))   (tensorProductConvolution)
+//   x = Dense(h);   w_e = MLP(bessel(r_e/c)) · envelope(r_e)                              [E, paths, F]
+//   m_i = (1/√avgNeighbors) Σ_{e: receivers[e] = i} w_e ⊙ (x[senders[e]] ⊗ Y(r̂_e))  (tensorProductConvolution)
 //   h ← gated(Dense(m) + Dense_self(h))
 // starting from an embedding of Z in the scalar row (higher degrees zero). The energy is
 // Σ_i MLP(scalars of h_i), normalised like SchNet/PaiNN (Potential); forces and stress come from AD
@@ -33,7 +33,7 @@ export interface NequIPOptions extends Normalization {
   cutoff?: number;
   /** Order p of the polynomial envelope (default 6). */
   envelopeP?: number;
-  /** Messages are divided by this (≈ the mean number of neighbours; default 10). */
+  /** The mean number of neighbours; messages are divided by its square root (as in the NequIP code; default 10). */
   avgNeighbors?: number;
   /** Atomic numbers must be < maxZ (default 100). */
   maxZ?: number;
@@ -73,7 +73,7 @@ export class NequIPInteraction extends Module {
     const N = h.shape[0], E = Y.shape[0];
     const w = this.radial.call(rbf).mul(envelope).reshape([E, this.numPaths, this.nFeatures]);
     const m = tensorProductConvolution(this.pre.call(h), Y, w, senders, receivers, N, { maxDegree: this.maxDegree, parity: 1 });
-    return gated(this.post.call(m.div(this.avgNeighbors)).add(this.skip.call(h)));
+    return gated(this.post.call(m.div(Math.sqrt(this.avgNeighbors))).add(this.skip.call(h)));
   }
 }
 
@@ -107,7 +107,10 @@ export class NequIP extends Potential {
     const r = safeNorm(rij, -1);                                                       // [E]
     const E = r.shape[0];
     const Y = sphericalHarmonics(rij, this.maxDegree).reshape([E, 1, -1, 1]);           // [E,1,Q,1]
-    const rbf = bessel(r, this.nRbf, { limit: this.cutoff });                          // [E,K]
+    // The basis of the dimensionless r/c (√2 sin(kπx)/x on [0, 1]), not of r in Å: the Å form
+    // √(2/c) sin(kπr/c)/r carries units Å^(-3/2) and is ~0.1 at neighbour distances, which starved the
+    // radial MLP (its output was ~0.05 and the per-atom energies hardly depended on geometry).
+    const rbf = bessel(r.div(this.cutoff), this.nRbf);                                 // [E,K]
     const env = polynomialCutoff(r, this.cutoff, this.envelopeP).expandDims(-1);       // [E,1]
     const N = batch.species.shape[0];
     const h0 = this.embedding.call(batch.species).reshape([N, 1, 1, this.nFeatures]);

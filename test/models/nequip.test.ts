@@ -1,14 +1,15 @@
 // NequIP (diffmol/e3 tensor-product convolutions): energies invariant and forces equivariant under
 // rotations AND reflections (1e-10), translations, permutations; forces and stress against finite
-// differences; periodic supercell consistency; it trains with the shared `train`.
+// differences; periodic supercell consistency; jit = eager on a batch of > 4096 edges (a jit bug
+// once made every such batch's forces garbage in training); it trains with the shared `train`.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { np, random, Tensor } from "../../src/index.js";
+import { jit, np, random, Tensor } from "../../src/index.js";
 import * as optim from "../../src/optim/index.js";
 import { energyAndForces, fitNormalization, train } from "../../src/models/index.js";
 import type { GraphBatch } from "../../src/models/index.js";
 import { NequIP } from "../../src/models/nequip.js";
-import { randomRotation as haar } from "../../src/e3/index.js";
+import { randomRotation as haar, sphericalHarmonics, chebyshev, bernstein } from "../../src/e3/index.js";
 import { collateFrames, rng, randomCluster, fccCell, supercellX, maxAbsDiff, morseLabel, Frame } from "./graphs.js";
 
 const CUTOFF = 4.0;
@@ -81,4 +82,23 @@ test("NequIP trains with the shared train loop (energy + force loss falls)", () 
   const m = fitNormalization(new NequIP(random.key(4), { nInteractions: 1, nFeatures: 4, maxDegree: 1, nRbf: 4, radialHidden: 8, cutoff: CUTOFF, maxZ: 10, avgNeighbors: 4 }), batches);
   const res = train(m, { train: batches, epochs: 6, optimizer: optim.adam({ learningRate: 5e-3 }) });
   assert.ok(res.history.at(-1)!.trainLoss < res.history[0].trainLoss, `${res.history[0].trainLoss} → ${res.history.at(-1)!.trainLoss}`);
+});
+
+test("NequIP: jitted energy and forces equal eager ones on a batch of > 4096 edges (and the edge harmonics and bases)", () => {
+  // Under jit, a constant block (the l = 0 harmonic, a basis's T_0) of more than 4096 rows
+  // concatenated with traced rows came out wrong, so training on batches of > 4096 edges fitted
+  // garbage forces while every small test passed.
+  const r3 = rng(5);
+  const batch = collateFrames(Array.from({ length: 60 }, () => fccCell(3.6, 29, r3, 0.2)), CUTOFF);
+  assert.ok(batch.senders.size > 4096, `${batch.senders.size} edges`);
+  const m = new NequIP(random.key(8), { nInteractions: 1, nFeatures: 4, maxDegree: 1, nRbf: 4, radialHidden: 4, cutoff: CUTOFF, maxZ: 30, avgNeighbors: 18 });
+  const ef = (mm: NequIP, R: Tensor) => { const o = energyAndForces(mm, { ...batch, positions: R, cell: null }, { stress: false }); return [o.energy, o.forces] as [Tensor, Tensor]; };
+  const [e0, f0] = ef(m, batch.positions);
+  const [e1, f1] = jit(ef)(m, batch.positions);
+  assert.ok(relErr(e1, e0) < 1e-12, `energy ${relErr(e1, e0)}`);
+  assert.ok(relErr(f1, f0) < 1e-10, `forces ${relErr(f1, f0)}`);
+  const x = random.normal(random.key(2), [5000, 3]);
+  for (const [name, f] of [["sphericalHarmonics", (v: Tensor) => sphericalHarmonics(v, 2)], ["chebyshev", (v: Tensor) => chebyshev(v, 4)], ["bernstein", (v: Tensor) => bernstein(v, 4)]] as const) {
+    assert.ok(maxAbsDiff(jit(f)(x), f(x)) < 1e-12, `${name}: jit ${maxAbsDiff(jit(f)(x), f(x))}`);
+  }
 });
