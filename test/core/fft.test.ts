@@ -7,29 +7,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { np, grad, jvp, vjp, vmap, jit, hessian, Tensor } from "../../src/index.js";
 import { randn, crandn } from "../helpers/lcg-tensors.js";
+import { assertClose, pair, centralDifference, fromRef, type Arr } from "../helpers/complex-compare.js";
 
 // ---- helpers ---------------------------------------------------------------------------------
-
-function maxAbs(x: Tensor): number {
-  let m = 0;
-  for (const v of x.data()) m = Math.max(m, Math.abs(v));
-  return m;
-}
-
-/** max |a − b| / max(1, max |b|), over real and imaginary parts. */
-function relErr(a: Tensor, b: Tensor): number {
-  assert.deepEqual(a.shape, b.shape, `shape ${JSON.stringify(a.shape)} ≠ ${JSON.stringify(b.shape)}`);
-  const x = a.data(), y = b.data();
-  assert.equal(x.length, y.length, `storage ${a.dtype} vs ${b.dtype}`);
-  let d = 0;
-  for (let i = 0; i < x.length; i++) d = Math.max(d, Math.abs(x[i] - y[i]));
-  return d / Math.max(1, maxAbs(b));
-}
-
-function assertClose(a: Tensor, b: Tensor, tol: number, what: string): void {
-  const e = relErr(a, b);
-  assert.ok(e <= tol, `${what}: relative error ${e.toExponential(2)} > ${tol}`);
-}
 
 /** The DFT along the last axis by its definition, O(n²), in plain JS on [re, im] lines. */
 function naiveDft(x: Tensor, inverse: boolean): Tensor {
@@ -58,25 +38,11 @@ function naiveDft(x: Tensor, inverse: boolean): Tensor {
 }
 
 /** Re Σ a·b: how a cotangent pairs with a tangent (JAX's convention, no conjugation). */
-function pair(a: Tensor, b: Tensor): number {
-  return np.sum(np.real(np.multiply(a, b))).item();
-}
-
-interface Arr { shape: number[]; re: number[]; im?: number[] }
-function fromRef(a: Arr): Tensor {
-  const re = np.reshape(np.array(a.re), a.shape);
-  return a.im ? np.complex(re, np.reshape(np.array(a.im), a.shape)) : re;
-}
 const refs = JSON.parse(readFileSync("test/fixtures/core/fft-linalg-refs.json", "utf8")) as {
   fft: { name: string; op: string; x: Arr; kwargs: Record<string, unknown>; y: Arr }[];
   fftfreq: Record<string, number[]>;
   grad: Record<string, { x: Arr; weights: Arr; grad: Arr }>;
 };
-
-/** Central difference of f along dx (works for complex x and dx). */
-function centralDifference(f: (x: Tensor) => Tensor, x: Tensor, dx: Tensor, h = 1e-6): Tensor {
-  return f(x.add(dx.mul(h))).sub(f(x.sub(dx.mul(h)))).div(2 * h);
-}
 
 /** jvp along dx equals central differences; ⟨vjp(ct), dx⟩ equals ⟨ct, fd⟩. */
 function checkDerivatives(name: string, f: (x: Tensor) => Tensor, x: Tensor, dx: Tensor, tol = 1e-7): void {

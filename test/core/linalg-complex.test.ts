@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { np, grad, jvp, vjp, vmap, jit, Tensor } from "../../src/index.js";
 import { triangularSolveP } from "../../src/core/primitives/linalg.js";
 import { randn, crandn } from "../helpers/lcg-tensors.js";
+import { maxAbs, assertClose, pair, centralDifference, fromRef, type Arr } from "../helpers/complex-compare.js";
 
 // ---- helpers ---------------------------------------------------------------------------------
 
@@ -25,29 +26,6 @@ function hermitian(shape: number[], seed: number): Tensor {
 function hpd(n: number, seed: number): Tensor {
   const b = crandn([n, n], seed);
   return np.matmul(b, adj(b)).add(np.eye(n).mul(n).astype("complex128"));
-}
-function maxAbs(x: Tensor): number {
-  let m = 0;
-  for (const v of x.data()) m = Math.max(m, Math.abs(v));
-  return m;
-}
-function relErr(a: Tensor, b: Tensor): number {
-  assert.deepEqual(a.shape, b.shape, `shape ${JSON.stringify(a.shape)} ≠ ${JSON.stringify(b.shape)}`);
-  const x = a.data(), y = b.data();
-  assert.equal(x.length, y.length, `storage of ${a.dtype} vs ${b.dtype}`);
-  let d = 0;
-  for (let i = 0; i < x.length; i++) d = Math.max(d, Math.abs(x[i] - y[i]));
-  return d / Math.max(1, maxAbs(b));
-}
-function assertClose(a: Tensor, b: Tensor, tol: number, what: string): void {
-  const e = relErr(a, b);
-  assert.ok(e <= tol, `${what}: relative error ${e.toExponential(2)} > ${tol}`);
-}
-function pair(a: Tensor, b: Tensor): number {
-  return np.sum(np.real(np.multiply(a, b))).item();
-}
-function centralDifference(f: (x: Tensor) => Tensor, x: Tensor, dx: Tensor, h = 1e-6): Tensor {
-  return f(x.add(dx.mul(h))).sub(f(x.sub(dx.mul(h)))).div(2 * h);
 }
 function checkDerivatives(name: string, f: (x: Tensor) => Tensor, x: Tensor, dx: Tensor, tol = 1e-6): void {
   const fd = centralDifference(f, x, dx);
@@ -70,11 +48,6 @@ function diagC(w: Tensor): Tensor {
   return np.complex(np.multiply(np.expandDims(w, -1), np.eye(w.shape[w.ndim - 1])), 0);
 }
 
-interface Arr { shape: number[]; re: number[]; im?: number[] }
-function fromRef(a: Arr): Tensor {
-  const re = np.reshape(np.array(a.re), a.shape);
-  return a.im ? np.complex(re, np.reshape(np.array(a.im), a.shape)) : re;
-}
 const refs = JSON.parse(readFileSync("test/fixtures/core/fft-linalg-refs.json", "utf8")) as {
   linalg: {
     eigh: { a: Arr; w: number[] };
