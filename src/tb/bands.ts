@@ -2,7 +2,8 @@
 import { np, Tensor } from "../index.js";
 import type { TightBindingSystem } from "./hamiltonian.js";
 import { hamiltonian, overlap } from "./hamiltonian.js";
-import { eigvalsh, generalizedEigvalsh } from "./hermitian.js";
+import { eigvalsh, generalizedEigvalsh, eighHermitian } from "./hermitian.js";
+import type { HermitianEigen } from "./hermitian.js";
 import { kFromFractional } from "./lattice.js";
 
 /**
@@ -14,6 +15,15 @@ export function bands(sys: TightBindingSystem, k: Tensor, positions?: Tensor): T
   const h = hamiltonian(sys, k, positions);
   if (!sys.model.overlap) return eigvalsh(h);
   return generalizedEigvalsh(h, overlap(sys, k, positions));
+}
+
+/**
+ * Eigenstates at Cartesian k [nk, 3] as plain numbers (not differentiable): orthonormal, or
+ * S-normalised (cᴴ S c = 1) for a model with an overlap.
+ */
+export function blochStates(sys: TightBindingSystem, k: Tensor, positions?: Tensor): HermitianEigen {
+  const h = hamiltonian(sys, k, positions);
+  return sys.model.overlap ? eighHermitian(h, overlap(sys, k, positions)) : eighHermitian(h);
 }
 
 /** Fractional coordinates (of the reciprocal lattice of the cells built here) of standard points. */

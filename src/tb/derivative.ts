@@ -12,8 +12,9 @@
 // moves by u (the "frozen displacement" of a supercell calculation), so
 //   method "ad": jacfwd of G at u = 0 (one forward pass carrying 3N tangents);
 //   method "fd": central differences of G over 2 × 3N displaced Hamiltonians.
-// At q = 0 this is ∂H(k)/∂R_κ, the Hellmann–Feynman operator. Orthogonal models only (∂S/∂u is
-// not included).
+// At q = 0 this is ∂H(k)/∂R_κ, the Hellmann–Feynman operator. The overlap S of a non-orthogonal
+// model is a Bloch sum of two-centre blocks too, so ∂S/∂u is the same construction applied to the
+// model's overlap blocks (its onsite blocks are the identity and do not move).
 import { np, jacfwd, Tensor } from "../index.js";
 import type { TightBindingSystem, ComplexPair } from "./hamiltonian.js";
 import { bondPhases, placeBlocks } from "./hamiltonian.js";
@@ -25,17 +26,30 @@ export interface DerivativeOptions {
   step?: number;
 }
 
-/** The function G_{k,q}(u) above: displacements [N, 3] → [2 (re, im), nk, n·n]. */
+/** Two-centre blocks of one bond vector set: the model's hopping or overlap. */
+type BondBlocks = (d: Tensor, speciesA: readonly number[], speciesB: readonly number[]) => Tensor;
+
+/** The function G_{k,q}(u) above for the hopping: displacements [N, 3] → [2 (re, im), nk, n·n]. */
 export function displacedHamiltonian(sys: TightBindingSystem, k: Tensor, q: Tensor): (u: Tensor) => Tensor {
-  if (sys.model.overlap) throw new Error(`tb: ∂H/∂u is implemented for orthogonal models; ${sys.model.name} has an overlap`);
+  return displacedBlochSum(sys, sys.model.hopping, k, q);
+}
+
+/** The same function for the overlap blocks of a non-orthogonal model. */
+export function displacedOverlap(sys: TightBindingSystem, k: Tensor, q: Tensor): (u: Tensor) => Tensor {
+  const blocks = sys.model.overlap;
+  if (!blocks) throw new Error(`tb: ${sys.model.name} is orthogonal (S = 1), so it has no overlap derivative`);
+  return displacedBlochSum(sys, blocks, k, q);
+}
+
+function displacedBlochSum(sys: TightBindingSystem, blocks: BondBlocks, k: Tensor, q: Tensor): (u: Tensor) => Tensor {
   const d = bondVectors(sys.crystal.positions, sys.crystal.cell, sys.bonds);
   const kq = np.add(k, q.reshape([1, 3]));
   const pk = bondPhases(sys, k), pkq = bondPhases(sys, kq);
   const cosK = np.cos(pk), sinK = np.sin(pk), cosKQ = np.cos(pkq), sinKQ = np.sin(pkq);
   const { i, j } = sys.bonds;
   return (u: Tensor) => {
-    const hEnd = placeBlocks(sys, sys.model.hopping(np.add(d, np.take(u, j, 0)), sys.speciesI, sys.speciesJ));
-    const hStart = placeBlocks(sys, sys.model.hopping(np.subtract(d, np.take(u, i, 0)), sys.speciesI, sys.speciesJ));
+    const hEnd = placeBlocks(sys, blocks(np.add(d, np.take(u, j, 0)), sys.speciesI, sys.speciesJ));
+    const hStart = placeBlocks(sys, blocks(np.subtract(d, np.take(u, i, 0)), sys.speciesI, sys.speciesJ));
     const re = np.add(np.matmul(cosKQ, hEnd), np.matmul(cosK, hStart));
     const im = np.add(np.matmul(sinKQ, hEnd), np.matmul(sinK, hStart));
     return np.stack([re, im], 0);
@@ -47,9 +61,27 @@ export function displacedHamiltonian(sys: TightBindingSystem, k: Tensor, q: Tens
  * { re, im } each [nk, n, n, N, 3].
  */
 export function hamiltonianDerivative(sys: TightBindingSystem, k: Tensor, q: Tensor, opts: DerivativeOptions = {}): ComplexPair {
-  const kk = k.ndim === 1 ? k.reshape([1, 3]) : k;
-  const G = displacedHamiltonian(sys, kk, np.asarray(q).astype("float64"));
-  const N = sys.atoms, n = sys.size, nk = kk.shape[0];
+  const kk = asKBatch(k);
+  return displacementJacobian(sys, displacedHamiltonian(sys, kk, np.asarray(q).astype("float64")), kk.shape[0], opts);
+}
+
+/**
+ * ⟨iα, k+q| ∂S/∂u_κα |jβ, k⟩ of a non-orthogonal model, laid out as hamiltonianDerivative's
+ * result; null for an orthogonal model (∂S/∂u = 0).
+ */
+export function overlapDerivative(sys: TightBindingSystem, k: Tensor, q: Tensor, opts: DerivativeOptions = {}): ComplexPair | null {
+  if (!sys.model.overlap) return null;
+  const kk = asKBatch(k);
+  return displacementJacobian(sys, displacedOverlap(sys, kk, np.asarray(q).astype("float64")), kk.shape[0], opts);
+}
+
+function asKBatch(k: Tensor): Tensor {
+  return k.ndim === 1 ? k.reshape([1, 3]) : k;
+}
+
+/** ∂G/∂u at u = 0 by jacfwd or central differences, split into { re, im } [nk, n, n, N, 3]. */
+function displacementJacobian(sys: TightBindingSystem, G: (u: Tensor) => Tensor, nk: number, opts: DerivativeOptions): ComplexPair {
+  const N = sys.atoms, n = sys.size;
   let J: Tensor;
   if ((opts.method ?? "ad") === "ad") {
     J = jacfwd(G)(np.zeros([N, 3])) as Tensor; // [2, nk, n², N, 3]

@@ -1,6 +1,6 @@
 // Electron–phonon matrix elements
 //   g_mnν(k, q) = √(ħ² / (2 ħω_qν)) · ⟨m, k+q| Σ_κα ε_κα,ν ∂H/∂u_κα |n, k⟩
-// with ∂H/∂u from derivative.ts (AD by default) and the mass-weighted mode patterns ε from
+// with ∂H/∂u from derivative.ts (AD by default; ∂H − ε ∂S for a non-orthogonal model, below) and the mass-weighted mode patterns ε from
 // phonon-modes.ts (ε = e/√M, so this is ⟨m|∂_qν H|n⟩ / √(2Mω) of the usual notation).
 // Units: energies in eV, lengths in Å, masses in amu with hbar2 = HBAR2_EV_A2_AMU give g in eV;
 // reduced units with hbar2 = 1.
@@ -10,10 +10,10 @@
 //   λ = (1/Nq) Σ_qν λ_qν,   N_F = (1/Nk) Σ_nk δ(ε_nk − ε_F)  (states per cell per spin),
 // with Gaussian δ's of width σ.
 import { np, Tensor } from "../index.js";
-import type { TightBindingSystem } from "./hamiltonian.js";
-import { hamiltonian } from "./hamiltonian.js";
-import { eighHermitian, HermitianEigen } from "./hermitian.js";
-import { hamiltonianDerivative, DerivativeOptions } from "./derivative.js";
+import type { TightBindingSystem, ComplexPair } from "./hamiltonian.js";
+import type { HermitianEigen } from "./hermitian.js";
+import { blochStates } from "./bands.js";
+import { hamiltonianDerivative, overlapDerivative, DerivativeOptions } from "./derivative.js";
 import type { PhononModes } from "./phonon-modes.js";
 import { gaussianDelta } from "./occupation.js";
 
@@ -40,53 +40,40 @@ export function electronPhonon(sys: TightBindingSystem, k: Tensor, modes: Phonon
   const kk = k.ndim === 1 ? k.reshape([1, 3]) : k;
   const q = modes.q;
   const kq = np.add(kk, q.reshape([1, 3]));
-  const eK = eighHermitian(hamiltonian(sys, kk));
-  const eKQ = eighHermitian(hamiltonian(sys, kq));
-  const M = hamiltonianDerivative(sys, kk, q, opts);
-  return contract(sys, M, eK, eKQ, modes, opts.hbar2 ?? 1);
+  const eK = blochStates(sys, kk);
+  const eKQ = blochStates(sys, kq);
+  const dH = hamiltonianDerivative(sys, kk, q, opts);
+  const dS = overlapDerivative(sys, kk, q, opts);
+  return contract(sys, dH, eK, eKQ, modes, opts.hbar2 ?? 1, dS);
 }
 
-/** g from ∂H/∂u matrices, eigenvectors at k and k+q, and mode patterns. */
-export function contract(sys: TightBindingSystem, M: { re: Tensor; im: Tensor }, eK: HermitianEigen, eKQ: HermitianEigen, modes: PhononModes, hbar2: number): ElectronPhonon {
-  const n = sys.size, D = 3 * sys.atoms, nk = eK.values.length, nm = modes.energies.length;
-  const Mr = M.re.data(), Mi = M.im.data();
+/**
+ * g from ∂H/∂u (and ∂S/∂u for a non-orthogonal model), the states at k and k+q, and the mode
+ * patterns. With an overlap the matrix element is ⟨m| ∂H − ½(ε_m + ε_n) ∂S |n⟩ between
+ * S-normalised states: its diagonal at q = 0 is ∂ε_n/∂u (Hellmann–Feynman with the Pulay term),
+ * it equals ⟨m|∂H − ε_n ∂S|n⟩ of first-order perturbation theory whenever ε_m = ε_n (the
+ * energy-conserving transitions that λ counts), and the symmetric energy keeps
+ * g_mn(k, q) = g_nm(k+q, −q)*.
+ */
+export function contract(sys: TightBindingSystem, dH: ComplexPair, eK: HermitianEigen, eKQ: HermitianEigen, modes: PhononModes, hbar2: number, dS: ComplexPair | null = null): ElectronPhonon {
+  const n = sys.size, nk = eK.values.length, nm = modes.energies.length;
   const gr = new Float64Array(nk * nm * n * n), gi = new Float64Array(nk * nm * n * n);
-  const Pr = new Float64Array(n * n), Pi = new Float64Array(n * n); // Σ_c ε_c M_c
-  const Tr = new Float64Array(n * n), Ti = new Float64Array(n * n); // (Σ ε M) z_n
+  const H = { re: dH.re.data(), im: dH.im.data() };
+  const S = dS ? { re: dS.re.data(), im: dS.im.data() } : null;
   for (let kk = 0; kk < nk; kk++) {
-    const ar = eKQ.re[kk], ai = eKQ.im[kk], br = eK.re[kk], bi = eK.im[kk];
+    const left = { re: eKQ.re[kk], im: eKQ.im[kk] }, right = { re: eK.re[kk], im: eK.im[kk] };
     for (let v = 0; v < nm; v++) {
       const w = modes.energies[v];
       const l = w > 0 ? Math.sqrt(hbar2 / (2 * w)) : 0; // acoustic modes at Γ and unstable modes carry no coupling
-      const er = modes.re[v], ei = modes.im[v];
-      for (let ij = 0; ij < n * n; ij++) {
-        let sr = 0, si = 0;
-        const o = (kk * n * n + ij) * D;
-        for (let c = 0; c < D; c++) {
-          const mr = Mr[o + c], mi = Mi[o + c];
-          sr += er[c] * mr - ei[c] * mi;
-          si += er[c] * mi + ei[c] * mr;
-        }
-        Pr[ij] = sr; Pi[ij] = si;
-      }
-      // T = P · Z(k): column b is P z_b.
-      for (let i = 0; i < n; i++) for (let b = 0; b < n; b++) {
-        let sr = 0, si = 0;
-        for (let j = 0; j < n; j++) {
-          const pr = Pr[i * n + j], pi = Pi[i * n + j], zr = br[j * n + b], zi = bi[j * n + b];
-          sr += pr * zr - pi * zi; si += pr * zi + pi * zr;
-        }
-        Tr[i * n + b] = sr; Ti[i * n + b] = si;
-      }
-      // g_ab = l · z_a(k+q)^H T_b
+      const mode = { re: modes.re[v], im: modes.im[v] };
+      const gH = sandwich(left, project(H, kk, n, mode), right, n);
+      const gS = S ? sandwich(left, project(S, kk, n, mode), right, n) : null;
       for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) {
-        let sr = 0, si = 0;
-        for (let i = 0; i < n; i++) {
-          const zr = ar[i * n + a], zi = -ai[i * n + a], tr = Tr[i * n + b], ti = Ti[i * n + b];
-          sr += zr * tr - zi * ti; si += zr * ti + zi * tr;
-        }
+        const ab = a * n + b;
+        const e = gS ? 0.5 * (eKQ.values[kk][a] + eK.values[kk][b]) : 0;
         const o = ((kk * nm + v) * n + a) * n + b;
-        gr[o] = l * sr; gi[o] = l * si;
+        gr[o] = l * (gH.re[ab] - (gS ? e * gS.re[ab] : 0));
+        gi[o] = l * (gH.im[ab] - (gS ? e * gS.im[ab] : 0));
       }
     }
   }
@@ -96,6 +83,48 @@ export function contract(sys: TightBindingSystem, M: { re: Tensor; im: Tensor },
     re: np.array(gr).reshape(shape), im: np.array(gi).reshape(shape), abs2: np.array(abs2).reshape(shape),
     energiesK: eK.values, energiesKQ: eKQ.values, phononEnergies: modes.energies,
   };
+}
+
+interface ComplexArray { re: ArrayLike<number>; im: ArrayLike<number> }
+
+/** P = Σ_c ε_c M_c: a derivative [nk, n, n, D] (flat) projected on one mode pattern, at k-index kk. */
+function project(M: ComplexArray, kk: number, n: number, mode: ComplexArray): { re: Float64Array; im: Float64Array } {
+  const D = mode.re.length;
+  const re = new Float64Array(n * n), im = new Float64Array(n * n);
+  for (let ij = 0; ij < n * n; ij++) {
+    let sr = 0, si = 0;
+    const o = (kk * n * n + ij) * D;
+    for (let c = 0; c < D; c++) {
+      const mr = M.re[o + c], mi = M.im[o + c], er = mode.re[c], ei = mode.im[c];
+      sr += er * mr - ei * mi;
+      si += er * mi + ei * mr;
+    }
+    re[ij] = sr; im[ij] = si;
+  }
+  return { re, im };
+}
+
+/** A^H P B for eigenvector columns A, B (row-major n×n) and P n×n. */
+function sandwich(A: ComplexArray, P: ComplexArray, B: ComplexArray, n: number): { re: Float64Array; im: Float64Array } {
+  const Tr = new Float64Array(n * n), Ti = new Float64Array(n * n); // T = P B
+  for (let i = 0; i < n; i++) for (let b = 0; b < n; b++) {
+    let sr = 0, si = 0;
+    for (let j = 0; j < n; j++) {
+      const pr = P.re[i * n + j], pi = P.im[i * n + j], zr = B.re[j * n + b], zi = B.im[j * n + b];
+      sr += pr * zr - pi * zi; si += pr * zi + pi * zr;
+    }
+    Tr[i * n + b] = sr; Ti[i * n + b] = si;
+  }
+  const re = new Float64Array(n * n), im = new Float64Array(n * n);
+  for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) {
+    let sr = 0, si = 0;
+    for (let i = 0; i < n; i++) {
+      const zr = A.re[i * n + a], zi = -A.im[i * n + a], tr = Tr[i * n + b], ti = Ti[i * n + b];
+      sr += zr * tr - zi * ti; si += zr * ti + zi * tr;
+    }
+    re[a * n + b] = sr; im[a * n + b] = si;
+  }
+  return { re, im };
 }
 
 export interface CouplingOptions extends ElectronPhononOptions {

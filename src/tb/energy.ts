@@ -1,6 +1,6 @@
 // Band energy, total energy and forces. Forces are the AD gradient of the electronic free energy
-// plus a pair repulsion; hellmannFeynmanForces computes the same forces from ⟨nk|∂H/∂R|nk⟩ as an
-// independent check.
+// plus a pair repulsion; hellmannFeynmanForces computes the same forces from ⟨nk|∂H/∂R − ε ∂S/∂R|nk⟩
+// as an independent check.
 //
 // The band term is the Mermin free energy of spin-degenerate bands with Fermi–Dirac smearing kT,
 //   F = (2/Nk) Σ_nk [ −kT ln(1 + e^{−(ε_nk − μ)/kT}) ] + μ N_e,
@@ -9,10 +9,8 @@
 // As kT → 0, F → Σ_occupied ε (the band-structure energy).
 import { np, grad, stopGradient, Tensor } from "../index.js";
 import type { TightBindingSystem } from "./hamiltonian.js";
-import { hamiltonian } from "./hamiltonian.js";
-import { bands } from "./bands.js";
-import { eighHermitian } from "./hermitian.js";
-import { hamiltonianDerivative } from "./derivative.js";
+import { bands, blochStates } from "./bands.js";
+import { hamiltonianDerivative, overlapDerivative } from "./derivative.js";
 import { bondVectors } from "./lattice.js";
 import { fermiLevel, occupation } from "./occupation.js";
 
@@ -54,38 +52,48 @@ export function forces(sys: TightBindingSystem, positions: Tensor, opts: BandEne
 }
 
 /**
- * Hellmann–Feynman forces −(2/Nk) Σ_nk f_nk ⟨nk|∂H(k)/∂R|nk⟩ − ∂E_rep/∂R at the crystal's
- * positions, with ∂H(k)/∂R from hamiltonianDerivative at q = 0 and eigenvectors from the
- * Hermitian eigensolver (no derivative of eigenvectors involved).
+ * Hellmann–Feynman forces −(2/Nk) Σ_nk f_nk ⟨nk|∂H(k)/∂R − ε_nk ∂S(k)/∂R|nk⟩ − ∂E_rep/∂R at the
+ * crystal's positions (the ∂S term, Pulay's, only for a model with an overlap), with the
+ * derivatives from derivative.ts at q = 0 and S-normalised eigenvectors (no derivative of
+ * eigenvectors involved).
  */
 export function hellmannFeynmanForces(sys: TightBindingSystem, opts: BandEnergyOptions): Tensor {
   const kT = opts.kT ?? 0.05;
-  const eig = eighHermitian(hamiltonian(sys, opts.k));
+  const eig = blochStates(sys, opts.k);
   const mu = fermiLevel(eig.values, opts.electrons, { width: kT });
-  const dH = hamiltonianDerivative(sys, opts.k, np.zeros([3]));
-  const Re = dH.re.data(), Im = dH.im.data();
+  const q0 = np.zeros([3]);
+  const dH = hamiltonianDerivative(sys, opts.k, q0);
+  const dS = overlapDerivative(sys, opts.k, q0);
+  const H = { re: dH.re.data(), im: dH.im.data() };
+  const S = dS ? { re: dS.re.data(), im: dS.im.data() } : null;
   const n = sys.size, N = sys.atoms, nk = eig.values.length;
   const F = new Float64Array(3 * N);
   for (let kk = 0; kk < nk; kk++) {
-    const zr = eig.re[kk], zi = eig.im[kk];
+    const z = { re: eig.re[kk], im: eig.im[kk] };
     for (let b = 0; b < n; b++) {
       const f = occupation(eig.values[kk][b], mu, kT);
       if (f < 1e-14) continue;
       for (let c = 0; c < 3 * N; c++) {
-        // Re ⟨z|M|z⟩ = Σ_ij (zr_i − i zi_i)(Mr_ij + i Mi_ij)(zr_j + i zi_j), real part.
-        let s = 0;
-        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-          const o = (((kk * n + i) * n + j) * 3 * N) + c;
-          const mr = Re[o], mi = Im[o];
-          const ar = zr[i * n + b], ai = zi[i * n + b], br = zr[j * n + b], bi = zi[j * n + b];
-          // conj(a) · M · b
-          const pr = mr * br - mi * bi, pi = mr * bi + mi * br;
-          s += ar * pr + ai * pi;
-        }
-        F[c] -= (2 / nk) * f * s;
+        let dE = expectation(H, z, kk, b, c, n, 3 * N);
+        if (S) dE -= eig.values[kk][b] * expectation(S, z, kk, b, c, n, 3 * N);
+        F[c] -= (2 / nk) * f * dE;
       }
     }
   }
   const rep = grad((R: Tensor) => repulsiveEnergy(sys, R))(sys.crystal.positions) as Tensor;
   return np.subtract(np.array(F).reshape([N, 3]), rep);
+}
+
+/** Re ⟨z_b|M_c|z_b⟩ for a derivative M [nk, n, n, D] (flat) at k-index kk, component c. */
+function expectation(M: { re: ArrayLike<number>; im: ArrayLike<number> }, z: { re: ArrayLike<number>; im: ArrayLike<number> }, kk: number, b: number, c: number, n: number, D: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+    const o = ((kk * n + i) * n + j) * D + c;
+    const mr = M.re[o], mi = M.im[o];
+    const ar = z.re[i * n + b], ai = z.im[i * n + b], br = z.re[j * n + b], bi = z.im[j * n + b];
+    // Re[conj(a) · M · b]
+    const pr = mr * br - mi * bi, pi = mr * bi + mi * br;
+    s += ar * pr + ai * pi;
+  }
+  return s;
 }

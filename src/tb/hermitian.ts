@@ -34,12 +34,18 @@ export interface HermitianEigen {
   n: number;
 }
 
-/** Eigenvalues and orthonormal eigenvectors of a batch of Hermitian matrices [nk, n, n] (or one [n, n]) as plain numbers. */
-export function eighHermitian(h: ComplexPair): HermitianEigen {
-  const re3 = h.re.ndim === 2 ? h.re.reshape([1, ...h.re.shape]) : h.re;
-  const im3 = h.im.ndim === 2 ? h.im.reshape([1, ...h.im.shape]) : h.im;
+/**
+ * Eigenvalues and eigenvectors of a batch of Hermitian matrices [nk, n, n] (or one [n, n]) as
+ * plain numbers: orthonormal, or with an overlap `s` the solutions of H c = E S c normalised to
+ * cᴴ S c = 1.
+ */
+export function eighHermitian(h: ComplexPair, s?: ComplexPair): HermitianEigen {
+  const batch = (x: Tensor) => (x.ndim === 2 ? x.reshape([1, ...x.shape]) : x);
+  const re3 = batch(h.re), im3 = batch(h.im);
   const n = re3.shape[2], nb = re3.shape[0];
-  const [w, v] = hermitianEigh({ re: re3, im: im3 });
+  const [w, v] = s
+    ? np.linalg.eighGeneralized(np.complex(re3, im3), np.complex(batch(s.re), batch(s.im)))
+    : hermitianEigh({ re: re3, im: im3 });
   const W = w.data(), VR = np.real(v).data(), VI = np.imag(v).data();
   const out: HermitianEigen = { values: [], re: [], im: [], n };
   for (let b = 0; b < nb; b++) {
