@@ -11,6 +11,7 @@ import type { PairList } from "../ff/force-field.js";
 import { UsageError } from "./args.js";
 import type { MdSystem } from "./md-system.js";
 import { elementForMass } from "./units.js";
+import { cellGeometry, orthorhombicSides } from "./structure.js";
 
 export interface GromacsSystem extends MdSystem {
   positions: Tensor;
@@ -27,23 +28,20 @@ export function buildGromacsSystem(gro: string, top: string, mdp?: string, opts:
   } catch (e) {
     throw new UsageError((e as Error).message.split("\n")[0]);
   }
-  const box = loaded.box;
-  let sides: number[] | null = null;
-  if (box) {
-    const b = box.toArray() as number[][];
-    if ([0, 1, 2].some((i) => [0, 1, 2].some((j) => i !== j && Math.abs(b[i][j]) > 1e-12))) throw new UsageError(`${gro}: the box is triclinic; diffmol md handles rectangular boxes and vacuum`);
-    sides = [b[0][0], b[1][1], b[2][2]];
-  }
+  const box = loaded.box; // lattice vectors as rows; the force field does its own (triclinic) minimum image
+  const cell = box ? cellGeometry(box, gro) : null;
+  const sides = box ? orthorhombicSides(box) : null;
   const E = loaded.energyFn();
   const energyFn = (R: Tensor, args?: EnergyArgs) => E(R, loaded.params, box, args?.neighbor as unknown as PairList | undefined);
-  const [displacement, shift] = sides ? space.periodic(sides) : space.free();
+  // md's space only wraps positions back into the cell between steps and serves g(r).
+  const [displacement, shift] = !cell ? space.free() : sides ? space.periodic(sides) : space.periodicGeneral(cell.columns, { fractionalCoordinates: false });
   const o = loaded.mdpOptions as { cutoff?: number; rcoulomb?: number; rvdw?: number };
   const cutoff = opts.cutoff ?? (Math.max(o.cutoff ?? 0, o.rcoulomb ?? 0, o.rvdw ?? 0) || 1.0);
   const builder = loaded.pairListBuilder(box, { cutoff, skin: opts.skin ?? 0.05 });
   let nbrs: (NeighborList & PairList) | null = null;
   const masses = Array.from(loaded.masses.data() as Float64Array);
   return {
-    units: "gromacs", energyFn, displacement, shift, box: sides, mass: loaded.masses, jittable: true, cutoff,
+    units: "gromacs", energyFn, displacement, shift, cell, mass: loaded.masses, jittable: true, cutoff,
     description: `GROMACS ${top} (${loaded.nAtoms} atoms${mdp ? `, ${mdp}` : ""})`,
     argsFor(R) {
       nbrs = (nbrs ? builder.update(R, nbrs) : builder.allocate(R)) as NeighborList & PairList;

@@ -4,6 +4,7 @@
 // the current positions), masses and the unit system.
 import { readFileSync, existsSync } from "node:fs";
 import { np, jit, Tensor } from "../index.js";
+import type { TensorLike } from "../index.js";
 import { energy, partition, quantity, space } from "../md/index.js";
 import type { EnergyArgs, EnergyFn, DisplacementFn, ShiftFn, NeighborList } from "../md/index.js";
 import { buildGraph, atomicNumber, loadCheckpoint } from "../io/index.js";
@@ -11,7 +12,8 @@ import type { Potential } from "../models/index.js";
 import { UsageError } from "./args.js";
 import { parseSpec, buildModel, MODEL_METADATA_KEY } from "./model-spec.js";
 import type { ModelSpec } from "./model-spec.js";
-import { orthorhombicSides } from "./structure.js";
+import { orthorhombicSides, cellGeometry } from "./structure.js";
+import type { CellGeometry } from "./structure.js";
 import type { Structure } from "./structure.js";
 import { atomicMass } from "./units.js";
 
@@ -32,8 +34,8 @@ export interface MdSystem {
   energyFn: EnergyFn;
   displacement: DisplacementFn;
   shift: ShiftFn;
-  /** Side lengths of an orthorhombic periodic box, or null in free space. */
-  box: number[] | null;
+  /** The periodic cell (lattice vectors as rows, volume, perpendicular widths), or null in free space. */
+  cell: CellGeometry | null;
   /** Per-atom masses [N] or a scalar. */
   mass: Tensor;
   /** Energy arguments for the coming step at positions R (rebuilds the neighbour list or graph as needed). */
@@ -64,10 +66,13 @@ export function loadModelFile(path: string): { model: Potential; spec: ModelSpec
 
 export function buildMdSystem(structure: Structure, choice: PotentialChoice, opts: { mass?: number; skin?: number } = {}): MdSystem {
   const n = structure.positions.shape[0];
+  const cell = structure.cell ? cellGeometry(structure.cell, structure.path) : null;
+  if (cell && !structure.pbc.every(Boolean)) throw new UsageError(`${structure.path}: pbc="${structure.pbc.map((p) => (p ? "T" : "F")).join(" ")}"; diffmol md handles fully periodic cells or free space`);
+  // A rectangular box takes the cheaper side-length space; any other cell the general one, with
+  // lattice vectors as matrix columns and positions kept in real (not fractional) coordinates.
   const sides = structure.cell ? orthorhombicSides(structure.cell) : null;
-  if (structure.cell && !sides) throw new UsageError(`${structure.path}: the cell is triclinic; diffmol md handles orthorhombic cells and free space`);
-  if (sides && !structure.pbc.every(Boolean)) throw new UsageError(`${structure.path}: pbc="${structure.pbc.map((p) => (p ? "T" : "F")).join(" ")}"; diffmol md handles fully periodic cells or free space`);
-  const [displacement, shift] = sides ? space.periodic(sides) : space.free();
+  const boxArg: TensorLike | null = !cell ? null : sides ? sides : cell.columns;
+  const [displacement, shift] = !cell ? space.free() : sides ? space.periodic(sides) : space.periodicGeneral(cell.columns, { fractionalCoordinates: false });
   const units: MdSystem["units"] = choice.kind === "lj" || choice.kind === "morse" ? "lj" : "metal";
   const mass = opts.mass !== undefined ? np.asarray(opts.mass) : units === "lj" ? np.asarray(1) : np.array(structure.symbols.map(atomicMass));
   const skin = opts.skin ?? (units === "lj" ? 0.3 : 0.5);
@@ -96,7 +101,7 @@ export function buildMdSystem(structure: Structure, choice: PotentialChoice, opt
     // positions at the start of a step, and wrapping an atom inside the step would make them stale.
     const [, unwrappedShift] = space.free();
     return {
-      units, energyFn, displacement, shift: unwrappedShift, box: sides, mass, jittable: false, cutoff: spec.cutoff, modelSpec: spec,
+      units, energyFn, displacement, shift: unwrappedShift, cell, mass, jittable: false, cutoff: spec.cutoff, modelSpec: spec,
       argsFor(R) { graph = graphFor(R); return {}; },
       description: `${spec.architecture} model ${choice.file} (${spec.nInteractions}×${spec.nFeatures}, cutoff ${spec.cutoff} Å)`,
     };
@@ -123,7 +128,7 @@ export function buildMdSystem(structure: Structure, choice: PotentialChoice, opt
         return k;
       }), { dtype: "int32" })
       : undefined;
-    energyFn = sides ? energy.eamNeighborList(displacement, pot, speciesIndex ? { species: speciesIndex } : {}) : energy.eam(displacement, pot, speciesIndex ? { species: speciesIndex } : {});
+    energyFn = cell ? energy.eamNeighborList(displacement, pot, speciesIndex ? { species: speciesIndex } : {}) : energy.eam(displacement, pot, speciesIndex ? { species: speciesIndex } : {});
     description = `EAM ${choice.file} (cutoff ${cutoff.toFixed(3)})`;
   } else {
     const p = choice.params;
@@ -132,22 +137,21 @@ export function buildMdSystem(structure: Structure, choice: PotentialChoice, opt
     const lj = { sigma: p.sigma ?? 1, epsilon: p.epsilon ?? 1, ...common };
     const morse = { D0: p.D0 ?? 1, alpha: p.alpha ?? 3, r0: p.r0 ?? 1.1, ...common };
     energyFn = choice.kind === "lj"
-      ? (sides ? energy.lennardJonesNeighborList(displacement, lj) : energy.lennardJones(displacement, lj))
-      : (sides ? energy.morseNeighborList(displacement, morse) : energy.morse(displacement, morse));
+      ? (cell ? energy.lennardJonesNeighborList(displacement, lj) : energy.lennardJones(displacement, lj))
+      : (cell ? energy.morseNeighborList(displacement, morse) : energy.morse(displacement, morse));
     description = choice.kind === "lj" ? `Lennard-Jones σ=${lj.sigma} ε=${lj.epsilon}, cutoff ${cutoff} (energy-shifted)` : `Morse D0=${morse.D0} α=${morse.alpha} r0=${morse.r0}, cutoff ${cutoff} (energy-shifted)`;
   }
 
-  if (!sides) {
-    return { units, energyFn, displacement, shift, box: null, mass, jittable: true, cutoff, description, argsFor: () => ({}) };
+  if (!cell || !boxArg) {
+    return { units, energyFn, displacement, shift, cell: null, mass, jittable: true, cutoff, description, argsFor: () => ({}) };
   }
-  const minSide = Math.min(...sides);
-  if (cutoff + skin > minSide / 2) throw new UsageError(`${structure.path}: cutoff ${cutoff} + skin ${skin} is more than half the smallest box side ${minSide}; use a larger cell (replicate it) or a smaller cutoff`);
-  const neighborFn = partition.neighborList(displacement, sides, { cutoff, skin });
+  if (cutoff + skin > cell.minWidth / 2) throw new UsageError(`${structure.path}: cutoff ${cutoff} + skin ${skin} is more than half the cell's smallest perpendicular width ${+cell.minWidth.toPrecision(6)}; use a larger cell (replicate it) or a smaller cutoff`);
+  const neighborFn = partition.neighborList(displacement, boxArg, { cutoff, skin });
   let nbrs: NeighborList | null = null;
-  const boxTensor = np.array(sides);
-  const pressureOf = jit((R: Tensor, momentum: Tensor, neighbor: NeighborList) => quantity.pressure(energyFn, R, boxTensor, { momentum, mass: massColumn(mass), args: { neighbor } }));
+  const boxTensor = np.asarray(boxArg);
+  const pressureOf = jit((R: Tensor, momentum: Tensor, neighbor: NeighborList) => quantity.pressure(energyFn, R, boxTensor, { momentum, mass: massColumn(mass), args: { neighbor }, fractionalCoordinates: false }));
   return {
-    units, energyFn, displacement, shift, box: sides, mass, jittable: true, cutoff, description,
+    units, energyFn, displacement, shift, cell, mass, jittable: true, cutoff, description,
     argsFor(R) {
       nbrs = nbrs ? neighborFn.update(R, nbrs) : neighborFn.allocate(R);
       return { neighbor: nbrs };

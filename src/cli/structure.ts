@@ -39,6 +39,30 @@ export function readStructure(path: string, index = 0): Structure {
   return { path, positions: f.positions, symbols: f.species.map(String), cell: f.cell, pbc: [...f.pbc], frame: f };
 }
 
+/** A periodic cell resolved to numbers. */
+export interface CellGeometry {
+  /** Lattice vectors as rows (the extended-XYZ / ASE convention), [3][3]. */
+  rows: number[][];
+  /** The same vectors as matrix columns (md.space.periodicGeneral's convention), [3][3]. */
+  columns: number[][];
+  volume: number;
+  /** Distances between opposite faces, V / |a_j × a_k|; the smallest bounds the cutoff. */
+  widths: number[];
+  minWidth: number;
+}
+
+/** Volume and face-to-face widths of a cell given by its lattice vectors as rows. */
+export function cellGeometry(cell: Tensor, path: string): CellGeometry {
+  const rows = cell.toArray() as number[][];
+  const cross = (u: number[], v: number[]) => [u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]];
+  const dot = (u: number[], v: number[]) => u[0] * v[0] + u[1] * v[1] + u[2] * v[2];
+  const volume = Math.abs(dot(rows[0], cross(rows[1], rows[2])));
+  if (!(volume > 0) || !Number.isFinite(volume)) throw new UsageError(`${path}: the cell's lattice vectors are linearly dependent (volume ${volume})`);
+  const widths = [0, 1, 2].map((i) => volume / Math.hypot(...cross(rows[(i + 1) % 3], rows[(i + 2) % 3])));
+  const columns = [0, 1, 2].map((r) => [0, 1, 2].map((c) => rows[c][r]));
+  return { rows, columns, volume, widths, minWidth: Math.min(...widths) };
+}
+
 /** The diagonal of an orthorhombic cell, or null when the cell has off-diagonal terms. */
 export function orthorhombicSides(cell: Tensor): number[] | null {
   const c = Array.from(cell.data() as Float64Array);

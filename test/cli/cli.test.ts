@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { random, Tensor } from "../../src/index.js";
 import { readExtxyz, readExtxyzFile } from "../../src/io/index.js";
 import { loadGromacs, replaceLeaves } from "../../src/ff/index.js";
-import { cli, cliAsync, cliInterrupted, filesIn, tempDir, writeCluster, writeFcc } from "./run-cli.js";
+import { cli, cliAsync, cliInterrupted, filesIn, tempDir, writeCluster, writeFcc, writeFccPrimitive } from "./run-cli.js";
 
 const emtSmall = resolve("test/fixtures/emt/cu-emt-small.extxyz");
 const commands = ["md", "train", "fit", "phonons", "bands", "validate", "bench"];
@@ -97,6 +97,37 @@ test("md (LJ, periodic, NVE): trajectory, CSV log, JSON, checkpoint, report; ene
   assert.equal(summary.atoms, 256);
   assert.ok(Number.isFinite(summary.final.pressure));
   assert.ok(readFileSync(join(dir, "report.html"), "utf8").includes("Radial distribution function"));
+});
+
+test("md in a triclinic cell: fcc in its 60° primitive cell has the cubic cell's energy and virial; energy is conserved", () => {
+  const dir = tempDir();
+  writeFcc(join(dir, "cubic.extxyz"), 4);
+  writeFccPrimitive(join(dir, "prim.extxyz"), 6);
+  const run = (name: string) => {
+    const r = cli(["md", join(dir, `${name}.extxyz`), "--thermostat", "nve", "--temperature", "0.5", "-nsteps", "100", "-dt", "0.002", "--every", "10",
+      "-o", join(dir, `${name}-traj.extxyz`), "--report", join(dir, `${name}.html`), "--quiet"]);
+    assert.equal(r.status, 0, r.stderr);
+    return readFileSync(join(dir, `${name}-traj.csv`), "utf8").trim().split("\n").slice(1).map((l) => l.split(",").map(Number));
+  };
+  const cubic = run("cubic"), prim = run("prim");
+  const a = Math.cbrt(4 / 0.8442), volume = (n: number, perCell: number) => n * perCell;
+  const V = { cubic: volume(64, a ** 3), prim: volume(216, a ** 3 / 4) };
+  // Step 0 is the perfect lattice: the same potential energy per atom and virial pressure P − 2K/3V.
+  assert.ok(Math.abs(cubic[0][2] / 256 - prim[0][2] / 216) < 1e-10, `E/N cubic ${cubic[0][2] / 256} vs primitive ${prim[0][2] / 216}`);
+  const virial = (row: number[], v: number) => row[6] - (2 * row[3]) / (3 * v);
+  assert.ok(Math.abs(virial(cubic[0], V.cubic) - virial(prim[0], V.prim)) < 1e-9, `virial pressure ${virial(cubic[0], V.cubic)} vs ${virial(prim[0], V.prim)}`);
+  const total = prim.map((r) => r[4]);
+  const drift = Math.max(...total) - Math.min(...total);
+  assert.ok(drift < 1e-3 * prim[0][3], `triclinic NVE drift ${drift} vs kinetic ${prim[0][3]}`);
+  const frames = readExtxyzFile(join(dir, "prim-traj.extxyz"));
+  const want = readExtxyzFile(join(dir, "prim.extxyz"))[0].cell!.data();
+  assert.deepEqual(Array.from(frames[frames.length - 1].cell!.data()).map((x) => +x.toFixed(9)), Array.from(want).map((x) => +x.toFixed(9)));
+  assert.ok(readFileSync(join(dir, "prim.html"), "utf8").includes("Radial distribution function"));
+  // A cell too thin for the cut-off is refused with the width that is too small.
+  writeFccPrimitive(join(dir, "thin.extxyz"), 4);
+  const thin = cli(["md", join(dir, "thin.extxyz"), "-o", join(dir, "thin-traj.extxyz"), "--quiet"]);
+  assert.equal(thin.status, 2);
+  assert.match(thin.stderr, /thin\.extxyz: cutoff 2\.5 \+ skin 0\.3 is more than half the cell's smallest perpendicular width 3\.87/);
 });
 
 test("md: Ctrl-C writes a checkpoint, and --resume ends exactly where an uninterrupted run ends", async () => {
@@ -265,7 +296,7 @@ test("train --model nequip (diffmol/e3) writes a model that md runs", () => {
   assert.equal(readExtxyzFile(join(dir, "md.extxyz")).length, 3);
 });
 
-test("md from GROMACS .gro + .top (diffmol/ff): the first energy is GROMACS's; nm are written as Å", () => {
+test("md from GROMACS .gro + .top (diffmol/ff): the first energy is GROMACS's in a rectangular and a triclinic box; nm are written as Å", () => {
   const dir = tempDir();
   const base = resolve("test/fixtures/ff/reference/peptide-amber99sb-ildn");
   const ref = JSON.parse(readFileSync(`${base}.json`, "utf8"));
@@ -282,4 +313,17 @@ test("md from GROMACS .gro + .top (diffmol/ff): the first energy is GROMACS's; n
   const noTop = cli(["md", `${base}.gro`]);
   assert.equal(noTop.status, 2);
   assert.match(noTop.stderr, /needs its topology: --top/);
+
+  // A triclinic box: 16 ions with reaction field (the .mdp of test/fixtures/ff/terms/make-ions-refs.sh, case rf).
+  const ions = resolve("test/fixtures/ff/terms/ions");
+  const ionsRef = JSON.parse(readFileSync(resolve("test/fixtures/ff/terms/ions-refs.json"), "utf8")).cases.rf;
+  writeFileSync(join(dir, "rf.mdp"), ["cutoff-scheme = Verlet", "rlist = 0.95", "rcoulomb = 0.9", "rvdw = 0.9", "vdw-modifier = Potential-shift",
+    "DispCorr = EnerPres", "coulombtype = Reaction-Field", "epsilon-rf = 0", ""].join("\n"));
+  const tri = cli(["md", `${ions}.gro`, "--top", `${ions}.top`, "--mdp", join(dir, "rf.mdp"), "--thermostat", "nve", "--temperature", "0", "--steps", "4",
+    "--every", "2", "-dt", "0.0002", "-o", join(dir, "ions.extxyz"), "--quiet"]);
+  assert.equal(tri.status, 0, tri.stderr);
+  const triE0 = Number(readFileSync(join(dir, "ions.csv"), "utf8").trim().split("\n")[1].split(",")[2]);
+  assert.ok(Math.abs(triE0 - ionsRef.energies.Potential) < 1e-6 * Math.abs(ionsRef.energies.Potential), `${triE0} kJ/mol vs GROMACS ${ionsRef.energies.Potential}`);
+  const lattice = Array.from(readExtxyzFile(join(dir, "ions.extxyz"))[0].cell!.data());
+  assert.ok(lattice.filter((x, k) => k % 4 !== 0 && Math.abs(x) > 1e-9).length > 0, `the written cell is triclinic: ${lattice}`);
 });

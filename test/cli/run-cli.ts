@@ -57,6 +57,19 @@ export function writeFcc(path: string, cells: number, density = 0.8442, symbol =
   writeFileSync(path, lines.join("\n") + "\n");
 }
 
+/** The same fcc crystal in the primitive (rhombohedral, 60°) cell replicated n × n × n: a triclinic box. */
+export function writeFccPrimitive(path: string, n: number, density = 0.8442, symbol = "Ar"): void {
+  const a = Math.cbrt(4 / density);
+  const v = [[0, a / 2, a / 2], [a / 2, 0, a / 2], [a / 2, a / 2, 0]];
+  const cell = v.map((r) => r.map((x) => x * n));
+  const lines = [String(n ** 3), `Lattice="${cell.flat().join(" ")}" Properties=species:S:1:pos:R:3 pbc="T T T"`];
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) {
+    const r = [0, 1, 2].map((c) => (i + 0.1) * v[0][c] + (j + 0.1) * v[1][c] + (k + 0.1) * v[2][c]);
+    lines.push(`${symbol} ${r.join(" ")}`);
+  }
+  writeFileSync(path, lines.join("\n") + "\n");
+}
+
 /** A 13-atom icosahedral LJ cluster in free space (plain XYZ). */
 export function writeCluster(path: string): void {
   const p = (1 + Math.sqrt(5)) / 2, s = 1.1 / Math.hypot(1, p);

@@ -57,7 +57,7 @@ export const mdHelp = helpText(
   "diffmol md <structure.xyz|.extxyz> [options]",
   "Molecular dynamics with forces −∂E/∂R by automatic differentiation. Lennard-Jones and Morse run in\n" +
   "reduced units; EAM and trained models in ASE units (Å, eV, amu; --temperature in K, --timestep in fs).\n" +
-  "Periodic when the structure has an orthorhombic Lattice (pbc T T T), free space otherwise.\n" +
+  "Periodic when the structure has a Lattice (any cell, pbc T T T), free space otherwise.\n" +
   "Ctrl-C writes a checkpoint and the files so far; --resume continues the run.",
   mdFlags,
 );
@@ -168,7 +168,7 @@ export async function mdCommand(argv: string[]): Promise<number> {
     if (write) {
       csv.line(Number.isFinite(pressure) ? { ...r } : { step: r.step, time: r.time, potentialEnergy, kineticEnergy, totalEnergy: r.totalEnergy, temperature: r.temperature });
       traj.append(trajectory.xyzFrame(toAngstrom === 1 ? s.position : s.position.mul(toAngstrom), {
-        species: structure.symbols, box: system.box ? system.box.map((x) => x * toAngstrom) : undefined, pbc: system.box !== null,
+        species: structure.symbols, box: system.cell ? np.array(system.cell.columns).mul(toAngstrom) : undefined, pbc: system.cell !== null,
         velocity: s.momentum.div(s.mass).mul(toAngstrom), info: { step: i, time: r.time, energy: potentialEnergy, temperature: r.temperature },
       }));
     }
@@ -250,10 +250,9 @@ function writeMdReport(path: string, argv: string[], records: LogRecord[], frame
   if (records.some((r) => Number.isFinite(r.pressure))) {
     plots.push({ kind: "line", title: "Pressure", xLabel: timeAxis, yLabel: units === "lj" ? "P (ε/σ³)" : "P (eV/Å³)", x: t, series: [{ label: "pressure", y: records.map((r) => r.pressure) }] });
   }
-  if (system.box) {
-    const L = Math.min(...system.box);
+  if (system.cell) {
     const sampled = frames.slice(Math.floor(frames.length / 2));
-    const { r, g } = quantityRdf(system, sampled.length ? sampled : frames, L);
+    const { r, g } = quantity.radialDistribution(system.displacement, sampled.length ? sampled : frames, { rMax: system.cell.minWidth / 2, nBins: 80, volume: system.cell.volume });
     plots.push({ kind: "line", title: "Radial distribution function", xLabel: units === "lj" ? "r (σ)" : units === "metal" ? "r (Å)" : "r (nm)", yLabel: "g(r)", x: Array.from(r), series: [{ label: "g(r)", y: Array.from(g) }] });
   }
   writeReport(path, {
@@ -267,11 +266,6 @@ function writeMdReport(path: string, argv: string[], records: LogRecord[], frame
     plots,
     trajectory: { ...xyzFrames(toAngstrom === 1 ? frames : frames.map((f) => f.mul(toAngstrom)), symbols), caption: `${frames.length} frames${toAngstrom === 1 ? "" : " (shown in Å)"}` },
   });
-}
-
-function quantityRdf(system: MdSystem, frames: Tensor[], L: number) {
-  const volume = system.box!.reduce((a, b) => a * b, 1);
-  return quantity.radialDistribution(system.displacement, frames, { rMax: L / 2, nBins: 80, volume });
 }
 
 /** The first `count` frames of extended-XYZ text. */
