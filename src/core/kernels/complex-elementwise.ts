@@ -1,17 +1,20 @@
 // Eager elementwise kernels for complex operands. A complex element is two numbers (re, im)
 // interleaved in one real typed array, so the one-expression templates of elementwise.ts do not
 // fit: a complex op is a few JS statements reading `x{k}r, x{k}i` (input k's parts; a real input
-// has x{k}i = 0) and assigning `re` and `im` (a real output stores only `re`).
+// has x{k}i = 0) and assigning `re` and `im` (a real output stores only `re`). Functions too long
+// for an inline body live in complex-math.ts; a body calls them as `clib.f(x0r, x0i)` and reads
+// the pair `clib.r[0], clib.r[1]` (see `callBody`).
 import { ShapedArray } from "../aval.js";
 import { DenseTensor } from "../dense.js";
 import { TypedArray, arrayFor, isComplex, storageWidth } from "../dtype.js";
 import { stridesOf } from "../shape.js";
+import * as clib from "./complex-math.js";
 import { stridedCopy } from "./strided-copy.js";
 
 /** JS statements of one element; inputs are named x0r, x0i, x1r, x1i, …; outputs `re`, `im`. */
 export type ComplexBody = string;
 
-type Kernel = (out: TypedArray, ins: TypedArray[], n: number) => void;
+type Kernel = (out: TypedArray, ins: TypedArray[], n: number, lib: typeof clib) => void;
 const cache = new Map<string, Kernel>();
 
 function compile(key: string, body: ComplexBody, widths: number[], scalar: boolean[], outWidth: number): Kernel {
@@ -25,7 +28,7 @@ function compile(key: string, body: ComplexBody, widths: number[], scalar: boole
     : `const x${i}r = a${i}[i]; const x${i}i = 0;`)).join(" ");
   const store = outWidth === 2 ? "out[2 * i] = re; out[2 * i + 1] = im;" : "out[i] = re;";
   const src = `${hoist}\nfor (let i = 0; i < n; i++) { ${loads} let re = 0, im = 0; ${body}\n${store} }`;
-  k = new Function("out", "ins", "n", src) as Kernel;
+  k = new Function("out", "ins", "n", "clib", src) as Kernel;
   cache.set(key, k);
   return k;
 }
@@ -61,18 +64,20 @@ export function runComplexElementwise(name: string, body: ComplexBody, args: Den
   const outWidth = isComplex(out.dtype) ? 2 : 1;
   const key = `${name}|${args.map((a) => a.dtype).join(",")}|${out.dtype}|${scalar.map(Number).join("")}`;
   const buf = arrayFor(out.dtype, n);
-  compile(key, body, widths, scalar, outWidth)(buf, ins, n);
+  compile(key, body, widths, scalar, outWidth)(buf, ins, n, clib);
   return new DenseTensor(buf, out.shape, out.dtype);
 }
 
-// ---- bodies shared by several primitives --------------------------------------------------
+/** Body of a unary op computed by a complex-math.ts function of (re, im), times a real `scale`. */
+export function callBody(
+  fn: "casin" | "cacos" | "catan" | "casinh" | "cacosh" | "catanh" | "ctan" | "ctanh" | "cexpm1" | "clog1p" | "cexp2" | "clog" | "csqrt" | "crsqrt" | "csign",
+  scale = 1,
+): ComplexBody {
+  const k = scale === 1 ? "" : ` * ${scale}`;
+  return `clib.${fn}(x0r, x0i); re = clib.r[0]${k}; im = clib.r[1]${k};`;
+}
 
-/** Principal square root, stable for either sign of the real part (as C99 csqrt). */
-export const SQRT_BODY = `
-  const h = Math.hypot(x0r, x0i);
-  if (h === 0) { re = 0; im = x0i; }
-  else if (x0r >= 0) { const t = Math.sqrt((h + x0r) / 2); re = t; im = x0i / (2 * t); }
-  else { const t = Math.sqrt((h - x0r) / 2); re = Math.abs(x0i) / (2 * t); im = (x0i < 0 || Object.is(x0i, -0)) ? -t : t; }`;
+// ---- bodies shared by several primitives --------------------------------------------------
 
 /** Smith's division: scales by the larger part of the divisor so |b|² cannot overflow. */
 export const DIV_BODY = `
@@ -99,7 +104,7 @@ export const POW_BODY = `
   } else if (x0r === 0 && x0i === 0) {
     if (x1r === 0 && x1i === 0) { re = 1; im = 0; } else if (x1r > 0) { re = 0; im = 0; } else { re = NaN; im = NaN; }
   } else {
-    const lr = Math.log(Math.hypot(x0r, x0i)), li = Math.atan2(x0i, x0r);
+    clib.clog(x0r, x0i); const lr = clib.r[0], li = clib.r[1]; // accurate near |x| = 1 and for subnormal x
     const er = x1r * lr - x1i * li, ei = x1r * li + x1i * lr;
     const m = Math.exp(er);
     re = m * Math.cos(ei); im = m * Math.sin(ei);

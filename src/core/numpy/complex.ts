@@ -8,6 +8,7 @@ import { broadcastShapes } from "../shape.js";
 import { Tensor, TensorLike } from "../tensor.js";
 import { asTensor, promoteAll } from "./coerce.js";
 import { zerosLike } from "./creation.js";
+import { equal, notEqual } from "./math.js";
 
 /**
  * re + i·im with broadcasting, as jax.lax.complex: float32 parts give complex64, anything else
@@ -45,6 +46,17 @@ export function angle(x: TensorLike, opts: { deg?: boolean } = {}): Tensor {
   const z = isComplex(t.dtype) ? t : t.astype(complexDType(t.dtype));
   const a = atan2P(imagP(z), realP(z));
   return opts.deg ? a.mul(180 / Math.PI) : a;
+}
+
+/** Elementwise: is the imaginary part zero (NumPy's isreal; true everywhere for a real tensor). */
+export function isreal(x: TensorLike): Tensor {
+  const t = asTensor(x, undefined, "isreal");
+  return equal(imag(t), 0);
+}
+/** Elementwise: is the imaginary part nonzero (NumPy's iscomplex; false everywhere for a real tensor). */
+export function iscomplex(x: TensorLike): Tensor {
+  const t = asTensor(x, undefined, "iscomplex");
+  return notEqual(imag(t), 0);
 }
 
 /** Whether x has a complex dtype (NumPy's iscomplexobj: by type, not by value). */

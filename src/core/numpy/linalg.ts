@@ -13,7 +13,8 @@
 // degenerate eigenvalues (repeated singular values); the 2-norm's gradient at 0 is NaN.
 // Complex matrices (complex128/complex64) are accepted by solve, inv, cholesky (a = L Lᴴ), eigh
 // (Hermitian: real eigenvalues, complex eigenvectors, each phase-fixed so that its largest-modulus
-// entry is real positive), eighGeneralized and norm; det, slogdet and svd are real only.
+// entry is real positive), eighGeneralized, norm, det and slogdet (sign a unit complex number,
+// log|det| real, as NumPy and JAX); svd is real only.
 import { DenseTensor } from "../dense.js";
 import { DType, arrayFor, floatResult, isComplex, promoteTypes, storageWidth } from "../dtype.js";
 import { eighGeneralizedP, hermitianPart } from "../linalg/generalized-eigh.js";
@@ -81,7 +82,7 @@ function inv(a: TensorLike): Tensor {
   return L.solveP(t, broadcastP(eyeDense(n, t.dtype), t.shape));
 }
 
-/** [sign, log|det a|]; a singular matrix gives sign 0 and −∞. */
+/** [sign, log|det a|]; a singular matrix gives sign 0 and −∞. Complex a: sign = det/|det| (complex), log|det| real. */
 function slogdet(a: TensorLike): [Tensor, Tensor] {
   return L.slogdetP(asSquare(a, "slogdet"));
 }

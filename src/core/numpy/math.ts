@@ -1,6 +1,8 @@
 // Elementwise math with NumPy broadcasting and dtype promotion.
 import * as P from "../primitives/arithmetic.js";
 import { broadcastP } from "../primitives/structural.js";
+import { imagP, realP } from "../primitives/complex.js";
+import { isComplex } from "../dtype.js";
 import { bind1 } from "../interpreter.js";
 import { Primitive } from "../primitive.js";
 import { broadcastShapes } from "../shape.js";
@@ -58,6 +60,9 @@ export const arctan = unaryFloat(P.atan, "arctan");
 export const sinh = unaryFloat(P.sinh, "sinh");
 export const cosh = unaryFloat(P.cosh, "cosh");
 export const tanh = unaryFloat(P.tanh, "tanh");
+export const arcsinh = unaryFloat(P.asinh, "arcsinh");
+export const arccosh = unaryFloat(P.acosh, "arccosh");
+export const arctanh = unaryFloat(P.atanh, "arctanh");
 export const sqrt = unaryFloat(P.sqrt, "sqrt");
 export const rsqrt = unaryFloat(P.rsqrt, "rsqrt");
 export const erf = unaryFloat(P.erf, "erf");
@@ -67,9 +72,9 @@ export const round = (x: TensorLike): Tensor => { const t = asTensor(x); return 
 
 export function square(x: TensorLike): Tensor { const t = asTensor(x, undefined, "square"); return multiply(t, t); }
 export function reciprocal(x: TensorLike): Tensor { return divide(1, x); }
-export function log2(x: TensorLike): Tensor { return divide(log(x), Math.LN2); }
-export function log10(x: TensorLike): Tensor { return divide(log(x), Math.LN10); }
-export function exp2(x: TensorLike): Tensor { return exp(multiply(asFloat(x, "exp2"), Math.LN2)); }
+export const log2 = unaryFloat(P.log2, "log2");
+export const log10 = unaryFloat(P.log10, "log10");
+export const exp2 = unaryFloat(P.exp2, "exp2");
 export function hypot(x: TensorLike, y: TensorLike): Tensor { return sqrt(add(square(x), square(y))); }
 
 export function clip(x: TensorLike, lo: TensorLike | null, hi: TensorLike | null): Tensor {
@@ -109,6 +114,12 @@ export function logicalNot(x: TensorLike): Tensor { return bind1(P.not, [asBool(
 const inexact = (t: Tensor) => t.dtype === "float64" || t.dtype === "float32" || t.dtype === "complex128" || t.dtype === "complex64";
 export function isnan(x: TensorLike): Tensor { const t = asTensor(x); return inexact(t) ? bind1(P.isNan, [t], {}) : P.zerosLikeP(t.astype("bool")); }
 export function isfinite(x: TensorLike): Tensor { const t = asTensor(x); return inexact(t) ? bind1(P.isFinite, [t], {}) : broadcastP(asTensor(true), t.shape); }
+/** ±∞ in a real number or in either part of a complex one (NaN is not infinite), as NumPy. */
+export function isinf(x: TensorLike): Tensor {
+  const t = asTensor(x, undefined, "isinf");
+  if (isComplex(t.dtype)) return logicalOr(isinf(realP(t)), isinf(imagP(t)));
+  return logicalNot(logicalOr(isfinite(t), isnan(t)));
+}
 
 /** Numerically stable softplus log(1 + eˣ) and friends used across nn code. */
 export function logaddexp(x: TensorLike, y: TensorLike): Tensor {

@@ -3,7 +3,7 @@
 import { ShapedArray } from "../aval.js";
 import { DenseTensor, scalarDense } from "../dense.js";
 import { DType, isComplex, realDType } from "../dtype.js";
-import { DIV_BODY, POW_BODY, SQRT_BODY } from "../kernels/complex-elementwise.js";
+import { DIV_BODY, POW_BODY, callBody } from "../kernels/complex-elementwise.js";
 import { bind1 } from "../interpreter.js";
 import { Primitive, isUndefined } from "../primitive.js";
 import { broadcastShapes } from "../shape.js";
@@ -177,12 +177,17 @@ export const exp = unary({
   name: "exp", fn: (a) => `Math.exp(${a})`, jvp: (_x, y, dx) => mulP(dx, y),
   complex: "const m = Math.exp(x0r); if (x0i === 0) { re = m; im = x0i; } else { re = m * Math.cos(x0i); im = m * Math.sin(x0i); }",
 });
-export const expm1 = unary({ name: "expm1", fn: (a) => `Math.expm1(${a})`, jvp: (_x, y, dx) => mulP(dx, addP(y, c(1, y))) });
+export const expm1 = unary({ name: "expm1", fn: (a) => `Math.expm1(${a})`, jvp: (_x, y, dx) => mulP(dx, addP(y, c(1, y))), complex: callBody("cexpm1") });
+export const exp2 = unary({
+  name: "exp2", fn: (a) => `Math.pow(2, ${a})`, jvp: (_x, y, dx) => mulP(dx, mulP(y, c(Math.LN2, y))), complex: callBody("cexp2"),
+});
 export const log = unary({
   name: "log", fn: (a) => `Math.log(${a})`, jvp: (x, _y, dx) => divP(dx, x),
-  complex: "re = Math.log(Math.hypot(x0r, x0i)); im = Math.atan2(x0i, x0r);",
+  complex: callBody("clog"),
 });
-export const log1p = unary({ name: "log1p", fn: (a) => `Math.log1p(${a})`, jvp: (x, _y, dx) => divP(dx, addP(x, c(1, x))) });
+export const log2 = unary({ name: "log2", fn: (a) => `Math.log2(${a})`, jvp: (x, _y, dx) => divP(dx, mulP(x, c(Math.LN2, x))), complex: callBody("clog", Math.LOG2E) });
+export const log10 = unary({ name: "log10", fn: (a) => `Math.log10(${a})`, jvp: (x, _y, dx) => divP(dx, mulP(x, c(Math.LN10, x))), complex: callBody("clog", Math.LOG10E) });
+export const log1p = unary({ name: "log1p", fn: (a) => `Math.log1p(${a})`, jvp: (x, _y, dx) => divP(dx, addP(x, c(1, x))), complex: callBody("clog1p") });
 export const sin = unary({
   name: "sin", fn: (a) => `Math.sin(${a})`, jvp: (x, _y, dx) => mulP(dx, cosP(x)),
   complex: "re = Math.sin(x0r) * Math.cosh(x0i); im = Math.cos(x0r) * Math.sinh(x0i);",
@@ -191,10 +196,19 @@ export const cos = unary({
   name: "cos", fn: (a) => `Math.cos(${a})`, jvp: (x, _y, dx) => negP(mulP(dx, sinP(x))),
   complex: "re = Math.cos(x0r) * Math.cosh(x0i); im = -Math.sin(x0r) * Math.sinh(x0i);",
 });
-export const tan = unary({ name: "tan", fn: (a) => `Math.tan(${a})`, jvp: (_x, y, dx) => mulP(dx, addP(c(1, y), mulP(y, y))) });
-export const asin = unary({ name: "asin", fn: (a) => `Math.asin(${a})`, jvp: (x, _y, dx) => mulP(dx, rsqrtP(subP(c(1, x), mulP(x, x)))) });
-export const acos = unary({ name: "acos", fn: (a) => `Math.acos(${a})`, jvp: (x, _y, dx) => negP(mulP(dx, rsqrtP(subP(c(1, x), mulP(x, x))))) });
-export const atan = unary({ name: "atan", fn: (a) => `Math.atan(${a})`, jvp: (x, _y, dx) => divP(dx, addP(c(1, x), mulP(x, x))) });
+// The inverse functions' derivatives hold off their branch cuts with principal square roots:
+// 1 − z² (asin, acos) and 1 + z² (asinh) are negative real exactly on the cuts. acosh needs
+// √(z − 1)·√(z + 1), not √(z² − 1), which has the wrong sign for Re z < 0.
+export const tan = unary({ name: "tan", fn: (a) => `Math.tan(${a})`, jvp: (_x, y, dx) => mulP(dx, addP(c(1, y), mulP(y, y))), complex: callBody("ctan") });
+export const asin = unary({ name: "asin", fn: (a) => `Math.asin(${a})`, jvp: (x, _y, dx) => mulP(dx, rsqrtP(subP(c(1, x), mulP(x, x)))), complex: callBody("casin") });
+export const acos = unary({ name: "acos", fn: (a) => `Math.acos(${a})`, jvp: (x, _y, dx) => negP(mulP(dx, rsqrtP(subP(c(1, x), mulP(x, x))))), complex: callBody("cacos") });
+export const atan = unary({ name: "atan", fn: (a) => `Math.atan(${a})`, jvp: (x, _y, dx) => divP(dx, addP(c(1, x), mulP(x, x))), complex: callBody("catan") });
+export const asinh = unary({ name: "asinh", fn: (a) => `Math.asinh(${a})`, jvp: (x, _y, dx) => mulP(dx, rsqrtP(addP(c(1, x), mulP(x, x)))), complex: callBody("casinh") });
+export const acosh = unary({
+  name: "acosh", fn: (a) => `Math.acosh(${a})`, complex: callBody("cacosh"),
+  jvp: (x, _y, dx) => divP(dx, mulP(sqrtP(subP(x, c(1, x))), sqrtP(addP(x, c(1, x))))),
+});
+export const atanh = unary({ name: "atanh", fn: (a) => `Math.atanh(${a})`, jvp: (x, _y, dx) => divP(dx, subP(c(1, x), mulP(x, x))), complex: callBody("catanh") });
 export const sinh = unary({
   name: "sinh", fn: (a) => `Math.sinh(${a})`, jvp: (x, _y, dx) => mulP(dx, coshP(x)),
   complex: "re = Math.sinh(x0r) * Math.cos(x0i); im = Math.cosh(x0r) * Math.sin(x0i);",
@@ -203,9 +217,9 @@ export const cosh = unary({
   name: "cosh", fn: (a) => `Math.cosh(${a})`, jvp: (x, _y, dx) => mulP(dx, sinhP(x)),
   complex: "re = Math.cosh(x0r) * Math.cos(x0i); im = Math.sinh(x0r) * Math.sin(x0i);",
 });
-export const tanh = unary({ name: "tanh", fn: (a) => `Math.tanh(${a})`, jvp: (_x, y, dx) => mulP(dx, subP(c(1, y), mulP(y, y))) });
-export const sqrt = unary({ name: "sqrt", fn: (a) => `Math.sqrt(${a})`, jvp: (_x, y, dx) => divP(dx, mulP(c(2, y), y)), complex: SQRT_BODY });
-export const rsqrt = unary({ name: "rsqrt", fn: (a) => `1 / Math.sqrt(${a})`, jvp: (x, y, dx) => mulP(dx, mulP(c(-0.5, y), divP(y, x))) });
+export const tanh = unary({ name: "tanh", fn: (a) => `Math.tanh(${a})`, jvp: (_x, y, dx) => mulP(dx, subP(c(1, y), mulP(y, y))), complex: callBody("ctanh") });
+export const sqrt = unary({ name: "sqrt", fn: (a) => `Math.sqrt(${a})`, jvp: (_x, y, dx) => divP(dx, mulP(c(2, y), y)), complex: callBody("csqrt") });
+export const rsqrt = unary({ name: "rsqrt", fn: (a) => `1 / Math.sqrt(${a})`, jvp: (x, y, dx) => mulP(dx, mulP(c(-0.5, y), divP(y, x))), complex: callBody("crsqrt") });
 export const erf = unary({
   name: "erf",
   fn: (a) => `lib.erf(${a})`,
@@ -221,14 +235,20 @@ function absJvp(x: Tensor, y: Tensor, dx: Tensor): Tensor {
   const safe = selectP(eqP(y, scalarLike(0, y.dtype)), broadcastP(scalarLike(1, y.dtype), y.shape), y);
   return divP(realP(mulP(conjP(x), dx)), safe);
 }
-export const sign = unary({ name: "sign", accepts: NUMERIC, fn: (a) => `(${a} > 0 ? 1 : ${a} < 0 ? -1 : ${a})`, jvp: () => null });
+// Complex sign is z/|z| (0 at 0), as JAX and NumPy ≥ 2; its derivative is taken as zero, as JAX does.
+export const sign = unary({
+  name: "sign", accepts: NUMERIC, fn: (a) => `(${a} > 0 ? 1 : ${a} < 0 ? -1 : ${a})`, jvp: () => null,
+  complex: callBody("csign"),
+});
 export const floor = unary({ name: "floor", fn: (a) => `Math.floor(${a})`, jvp: () => null });
 export const ceil = unary({ name: "ceil", fn: (a) => `Math.ceil(${a})`, jvp: () => null });
 // Half to even, inline: Math.round rounds halves up, so only an exact .5 below an odd result moves.
+const roundHalfEven = (a: string) => `(Math.round(${a}) - ${a} === 0.5 && Math.round(${a}) % 2 !== 0 ? Math.round(${a}) - 1 : Math.round(${a}))`;
 export const round = unary({
   name: "round",
-  fn: (a) => `(Math.round(${a}) - ${a} === 0.5 && Math.round(${a}) % 2 !== 0 ? Math.round(${a}) - 1 : Math.round(${a}))`,
+  fn: roundHalfEven,
   jvp: () => null,
+  complex: `re = ${roundHalfEven("x0r")}; im = ${roundHalfEven("x0i")};`, // each part, as NumPy's around
 });
 
 // ---- comparisons and logic (no derivative) -------------------------------------------------

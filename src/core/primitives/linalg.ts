@@ -11,8 +11,8 @@
 //    eigenvector derivatives; eigenvalue derivatives stay finite.
 //
 // Complex (complex128/complex64): solve, triangularSolve (with op(T) = T, Tᵀ, conj(T) or Tᴴ),
-// cholesky (A = L Lᴴ) and eigh (Hermitian A = V diag(w) Vᴴ, real w) take complex matrices;
-// slogdet and svd are real only. Transposes follow JAX's convention (plain transpose, no
+// cholesky (A = L Lᴴ), eigh (Hermitian A = V diag(w) Vᴴ, real w) and slogdet (unit complex
+// sign, real log|det|) take complex matrices; svd is real only. Transposes follow JAX's convention (plain transpose, no
 // conjugation: a cotangent w pairs with a tangent dz as Re(w·dz)). Complex eigenvectors are
 // defined up to a phase each; the kernel fixes it (largest-modulus component real positive),
 // while the jvp returns the derivative with no component along v_i itself (vᵢᴴ dvᵢ = 0, the
@@ -29,8 +29,8 @@ import * as KC from "../kernels/linalg-complex.js";
 import { BDim, Primitive, defineMultiPrimitive, definePrimitive, isUndefined } from "../primitive.js";
 import { broadcastShapes, fmtShape, sizeOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { addP, divP, eyeBool, mulP, negP, selectP, subP } from "./arithmetic.js";
-import { conjP, realP } from "./complex.js";
+import { addP, divP, eyeBool, mulP, negP, selectP, subP, zerosLikeP } from "./arithmetic.js";
+import { complexP, conjP, imagP, realP } from "./complex.js";
 import { convertP } from "./convert.js";
 import { dotGeneralP } from "./dot-general.js";
 import { reduceSumP } from "./reductions.js";
@@ -268,23 +268,32 @@ export function triangularSolveP(a: Tensor, b: Tensor, p: TriangularParams): Ten
 
 // ---- slogdet --------------------------------------------------------------------------------
 
-/** [sign(det A), log|det A|] for A [..., n, n]. A singular A gives sign 0 and −∞. */
+/**
+ * [sign(det A), log|det A|] for A [..., n, n]. A singular A gives sign 0 and −∞. For complex A
+ * the sign is the unit complex number det A/|det A| (as NumPy and JAX) and log|det A| is real.
+ */
 export const slogdet: Primitive<object> = defineMultiPrimitive<object>({
   name: "slogdet",
+  complex: "native",
   abstractEval: ([a]) => {
-    const d = checkFloat("slogdet", [a]);
+    const d = checkFloat("slogdet", [a], true);
     checkSquare("slogdet", a);
     const lead = a.shape.slice(0, -2);
-    return [new ShapedArray(lead, d), new ShapedArray(lead, d)];
+    return [new ShapedArray(lead, d), new ShapedArray(lead, realDType(d))];
   },
   impl: ([a], _p, [outSign, outLog]) => {
-    const { sign, logAbsDet } = K.slogdet(a.buffer, batchCount(a.aval), a.shape[a.ndim - 1]);
+    const kernel = isComplex(a.dtype) ? KC.slogdetComplex : K.slogdet;
+    const { sign, logAbsDet } = kernel(a.buffer, batchCount(a.aval), a.shape[a.ndim - 1]);
     return [toDense(sign, outSign.shape, outSign.dtype), toDense(logAbsDet, outLog.shape, outLog.dtype)];
   },
-  // d log|det A| = tr(A⁻¹ dA); the sign is piecewise constant.
+  // d log det A = tr(A⁻¹ dA) = d log|det A| + i·d arg det A. The real sign is piecewise constant;
+  // the complex sign e^{i·arg} moves by i·sign·Im tr(A⁻¹ dA) (JAX's rule).
   jvp: ([a], [da]) => {
     const [sign, logAbsDet] = slogdetP(a);
-    return [[sign, logAbsDet], [null, traceP(solveP(a, da!))]];
+    const tr = traceP(solveP(a, da!));
+    if (!isComplex(a.dtype)) return [[sign, logAbsDet], [null, tr]];
+    const im = imagP(tr);
+    return [[sign, logAbsDet], [mulP(sign, complexP(zerosLikeP(im), im)), realP(tr)]];
   },
   batch: ([a], [d]) => [slogdetP(moveAxis(a, d!, 0)), [0, 0]],
 });
