@@ -45,20 +45,125 @@ test("graphene with overlap: bands solve H c = E S c, E = t|f|/(1 + s|f|) and �
   });
 });
 
+/** One level of silicon_vogl.json's exact_levels (sympy): a linear closed form or a cubic in E. */
+interface ExactLevel {
+  label: string; irrep: string; degeneracy: number; value: number;
+  expression?: string; polynomial?: string;
+}
+
+/** diffmol's silicon bands at the fixture's Γ, X and L (ascending, 10 each). */
+function siliconBandsAtFixturePoints(ref: { a_angstrom: number; kpoints_2pi_over_a: Record<string, number[]> }) {
+  const sys = tb.system(tb.siliconSp3s(), tb.siliconDiamond(ref.a_angstrom));
+  const out: Record<string, number[]> = {};
+  for (const [name, f] of Object.entries(ref.kpoints_2pi_over_a)) {
+    out[name] = Array.from(tb.bands(sys, np.array([f.map((x) => (x * 2 * Math.PI) / ref.a_angstrom)])).data());
+  }
+  return { sys, bands: out };
+}
+
 test("silicon sp3s* band energies at Γ, X and L equal the Vogl–Hjalmarson–Dow parametrisation", () => {
   const ref = fixture("silicon_vogl.json");
-  const sys = tb.system(tb.siliconSp3s(), tb.siliconDiamond(ref.a_angstrom));
+  const { sys, bands } = siliconBandsAtFixturePoints(ref);
   assert.equal(sys.bonds.i.length, 8); // four neighbours each way
-  for (const [name, f] of Object.entries(ref.kpoints_2pi_over_a as Record<string, number[]>)) {
-    const k = np.array([f.map((x) => (x * 2 * Math.PI) / ref.a_angstrom)]);
-    const e = tb.bands(sys, k).data();
+  for (const [name, e] of Object.entries(bands)) {
     const want: number[] = ref.energies_eV[name];
     want.forEach((w, i) => assert.ok(Math.abs(e[i] - w) < 1e-9, `${name} band ${i}: ${e[i]} vs ${w}`));
+    // Level by level against sympy's exact roots: each level fills `degeneracy` consecutive bands.
+    const levels: ExactLevel[] = ref.exact_levels[name];
+    let band = 0;
+    for (const L of levels) {
+      for (let j = 0; j < L.degeneracy; j++, band++) {
+        assert.ok(Math.abs(e[band] - L.value) < 1e-10, `${name} ${L.label} (×${L.degeneracy}) band ${band}: ${e[band]} vs exact ${L.value}`);
+      }
+    }
+    assert.equal(band, 10, `${name}: exact levels cover ${band} of 10 bands`);
+    // Distinct levels stay distinct in diffmol (no spurious degeneracy), e.g. L1c and L2'c 0.014 eV apart.
+    for (let i = 1; i < levels.length; i++) {
+      if (levels[i].value - levels[i - 1].value > 1e-6) {
+        const hi = levels.slice(0, i).reduce((n, L) => n + L.degeneracy, 0);
+        assert.ok(e[hi] - e[hi - 1] > 1e-6, `${name}: ${levels[i - 1].label} and ${levels[i].label} merged`);
+      }
+    }
+    // Eight electrons: the levels labelled v hold exactly four bands.
+    assert.equal(levels.filter((L) => L.label.endsWith("v")).reduce((n, L) => n + L.degeneracy, 0), 4, name);
   }
   // The fitted Γ levels of the paper.
   const g = tb.bands(sys, np.zeros([1, 3])).data();
   const cf = ref.gamma_closed_form_eV;
   assert.ok(Math.abs(g[0] - cf["Γ1v"]) < 1e-12 && Math.abs(g[3] - cf["Γ25'v"]) < 1e-12 && Math.abs(g[4] - cf["Γ15c"]) < 1e-12 && Math.abs(g[7] - cf["Γ2'c"]) < 1e-12);
+});
+
+test("silicon sp3s* closed forms at Γ, X, L (sympy: linear levels and s–s*–p cubics) hold for diffmol's bands", () => {
+  const ref = fixture("silicon_vogl.json");
+  const { bands } = siliconBandsAtFixturePoints(ref);
+  const p: Record<string, number> = ref.parameters_eV;
+  const names = Object.keys(p);
+  // sympy's strings use only the parameter names, E, numbers and + − * / ** ( ): evaluate them as JS.
+  const evaluate = (src: string, E = 0): number => {
+    assert.match(src, /^[A-Za-z0-9_+\-*/(). ]+$/, `unexpected characters in ${src}`);
+    return new Function("E", ...names, `return ${src};`)(E, ...names.map((n) => p[n])) as number;
+  };
+  /** diffmol's bands at `name`, grouped by sympy's levels (in order; each level `degeneracy` bands). */
+  const levelsWithBands = (name: string) => {
+    let band = 0;
+    return (ref.exact_levels[name] as ExactLevel[]).map((L) => ({ ...L, bands: Array.from({ length: L.degeneracy }, () => bands[name][band++]) }));
+  };
+  const bandsOf = (name: string, label: string, expression?: string): number[] => {
+    const hits = levelsWithBands(name).filter((L) => L.label === label && (expression === undefined || L.expression === expression));
+    assert.ok(hits.length > 0, `sympy has no level ${label}${expression ? ` = ${expression}` : ""} at ${name}`);
+    return hits.flatMap((L) => L.bands);
+  };
+  // Linear levels, written here from the parameters, must be sympy's (same string) and diffmol's.
+  const { Es, Ep, Esstar, Vss, Vxx, Vxy, Vsapc, Vsstarapc } = p;
+  const linear: [string, string, string, number][] = [
+    ["Γ", "Γ1v", "Es + Vss", Es + Vss], ["Γ", "Γ25'v", "Ep - Vxx", Ep - Vxx], ["Γ", "Γ15c", "Ep + Vxx", Ep + Vxx],
+    ["Γ", "Γ2'c", "Es - Vss", Es - Vss], ["Γ", "Γ1c", "Esstar", Esstar], ["Γ", "Γ2'c", "Esstar", Esstar],
+    ["X", "X4v", "Ep - Vxy", Ep - Vxy], ["X", "X4c", "Ep + Vxy", Ep + Vxy],
+    ["L", "L3'v", "Ep - Vxx/2 - Vxy/2", Ep - Vxx / 2 - Vxy / 2], ["L", "L3c", "Ep + Vxx/2 + Vxy/2", Ep + Vxx / 2 + Vxy / 2],
+  ];
+  for (const [name, label, expr, value] of linear) {
+    assert.ok(Math.abs(evaluate(expr) - value) < 1e-14);
+    for (const e of bandsOf(name, label, expr)) assert.ok(Math.abs(e - value) < 1e-10, `${name} ${label}: ${e} vs ${expr} = ${value}`);
+  }
+  assert.equal(bandsOf("Γ", "Γ25'v").length, 3);
+  assert.equal(bandsOf("X", "X4v").length, 2);
+  assert.equal(bandsOf("L", "L3'v").length, 2);
+  // The cubics: (E − es)(E − es*)(E − ep) − vsp²(E − es*) − vs*p²(E − es) with, from the symmetry
+  // blocks, X1: (Es, Es*, Ep, Vsapc², Vs*apc²); L1 / L2': (Es ∓ Vss/2, Es*, Ep ± (Vxx/2 − Vxy), ¾Vsapc², ¾Vs*apc²).
+  const triad = (es: number, ess: number, ep: number, vsp2: number, vssp2: number) => ({
+    f: (E: number) => (E - es) * (E - ess) * (E - ep) - vsp2 * (E - ess) - vssp2 * (E - es),
+    df: (E: number) => (E - ess) * (E - ep) + (E - es) * (E - ep) + (E - es) * (E - ess) - vsp2 - vssp2,
+  });
+  const cubics: [string, string[], ReturnType<typeof triad>][] = [
+    ["X", ["X1v", "X1c"], triad(Es, Esstar, Ep, Vsapc ** 2, Vsstarapc ** 2)],
+    ["L", ["L1v", "L1c"], triad(Es - Vss / 2, Esstar, Ep + Vxx / 2 - Vxy, (3 / 4) * Vsapc ** 2, (3 / 4) * Vsstarapc ** 2)],
+    ["L", ["L2'v", "L2'c"], triad(Es + Vss / 2, Esstar, Ep - Vxx / 2 + Vxy, (3 / 4) * Vsapc ** 2, (3 / 4) * Vsstarapc ** 2)],
+  ];
+  for (const [name, labels, { f, df }] of cubics) {
+    const roots = [...new Set(labels.flatMap((l) => bandsOf(name, l)).map((e) => e.toFixed(8)))].map(Number);
+    assert.equal(roots.length, 3, `${name} ${labels}: three distinct roots of one cubic, got ${roots}`);
+    for (const l of labels) {
+      for (const e of bandsOf(name, l)) {
+        // Newton step |f/f′| = distance to the exact root (simple root): diffmol within 1e-10.
+        assert.ok(Math.abs(f(e) / df(e)) < 1e-10, `${name} ${l}: ${e} leaves the cubic at ${f(e)}`);
+        const L = (ref.exact_levels[name] as ExactLevel[]).find((x) => x.label === l)!;
+        assert.ok(L.polynomial, `${name} ${l} has a polynomial`);
+        const sym = evaluate(L.polynomial!, e), scale = Math.abs(df(e)) * 1e-10;
+        assert.ok(Math.abs(sym - f(e)) < scale + 1e-12 * Math.abs(e) ** 3, `${name} ${l}: sympy's cubic ${sym} vs TS ${f(e)}`);
+      }
+    }
+  }
+  // Every sympy expression and polynomial, evaluated here from the parameters, holds at its own level's bands.
+  for (const name of Object.keys(bands)) {
+    for (const L of levelsWithBands(name)) for (const e of L.bands) {
+      if (L.expression !== undefined) {
+        assert.ok(Math.abs(e - evaluate(L.expression)) < 1e-10, `${name} ${L.label}: ${e} vs ${L.expression}`);
+      } else {
+        const h = 1e-6, d = (evaluate(L.polynomial!, e + h) - evaluate(L.polynomial!, e - h)) / (2 * h);
+        assert.ok(Math.abs(evaluate(L.polynomial!, e) / d) < 1e-10, `${name} ${L.label}: ${L.polynomial} at ${e}`);
+      }
+    }
+  }
 });
 
 test("H(k) is Hermitian and eigh vectors diagonalise it (silicon, distorted, generic k)", () => {
