@@ -28,6 +28,12 @@ export { fit, parameterLeaves, trainableMask, replaceLeaves } from "./fit.js";
 export type { FitReference, FitOptions, FitResult, ParamMask, ParamPath } from "./fit.js";
 export { applyParameters } from "./write-back.js";
 export { applyOpenMMForceField } from "./openmm-parameters.js";
+export { createSystemFromOpenMM, loadOpenMMSystem, openMMTopology, nonbondedOptionsFor } from "./openmm-system.js";
+export type { CreateSystemFromOpenMMOptions, LoadOpenMMSystemOptions, OpenMMSystem, OpenMMTopology, OpenMMNonbondedMethod } from "./openmm-system.js";
+export { matchResidueTemplates, mergeForceFields, improperOrderings, pdbConectBonds } from "./residue-templates.js";
+export type { ResidueMatch, TemplateMatchOptions } from "./residue-templates.js";
+export { OpenMMMatcher } from "./openmm-matching.js";
+export type { AtomTyping, ImproperMatch } from "./openmm-matching.js";
 
 // topology data and file formats
 export * from "./topology.js";
