@@ -283,6 +283,30 @@ test("bands (diffmol/tb): graphene is ±3|t0| at Γ and touches zero at K (the D
   assert.match(bad.stderr, /no point "Q" for the hexagonal lattice/);
 });
 
+test("md from a PDB + OpenMM force-field XML (diffmol/ff): the first energy is OpenMM's, with PME from CRYST1 and with NoCutoff", () => {
+  const dir = tempDir();
+  const base = resolve("test/fixtures/ff/openmm");
+  const ref = JSON.parse(readFileSync(join(base, "openmm-refs.json"), "utf8")).forcefields.amber99sb.systems.capped;
+  const bonded = ref.noCutoff.energies.HarmonicBondForce + ref.noCutoff.energies.HarmonicAngleForce + ref.noCutoff.energies.PeriodicTorsionForce;
+  const firstEnergy = (extra: string[], name: string) => {
+    const r = cli(["md", join(base, "capped.pdb"), "--forcefield", join(base, "amber99sb-trimmed.xml"), ...extra, "--thermostat", "nve", "--temperature", "0",
+      "--steps", "2", "--every", "1", "-dt", "0.0002", "-o", join(dir, `${name}.extxyz`), "--quiet"]);
+    assert.equal(r.status, 0, r.stderr);
+    return Number(readFileSync(join(dir, `${name}.csv`), "utf8").trim().split("\n")[1].split(",")[2]);
+  };
+  const pme = firstEnergy([], "pme"); // the PDB has a CRYST1 box: PME by default, OpenMM's α and grid
+  const wantPme = bonded + ref.cutoff.PME.NonbondedForce;
+  assert.ok(Math.abs(pme - wantPme) < 1e-8 * Math.abs(wantPme), `PME: ${pme} vs OpenMM ${wantPme}`);
+  const free = firstEnergy(["--nonbonded-method", "NoCutoff"], "free");
+  assert.ok(Math.abs(free - ref.noCutoff.energies.total) < 1e-8 * Math.abs(ref.noCutoff.energies.total), `NoCutoff: ${free} vs OpenMM ${ref.noCutoff.energies.total}`);
+  const noFf = cli(["md", join(base, "capped.pdb")]);
+  assert.equal(noFf.status, 2);
+  assert.match(noFf.stderr, /a \.pdb structure needs an OpenMM force field: --forcefield/);
+  const badMethod = cli(["md", join(base, "capped.pdb"), "--forcefield", join(base, "amber99sb-trimmed.xml"), "--nonbonded-method", "Ewald"]);
+  assert.equal(badMethod.status, 2);
+  assert.match(badMethod.stderr, /--nonbonded-method must be one of NoCutoff, CutoffNonPeriodic, CutoffPeriodic, PME/);
+});
+
 test("train --model nequip (diffmol/e3) writes a model that md runs", () => {
   const dir = tempDir();
   const r = cli(["train", emtSmall, "--model", "nequip", "--max-frames", "4", "--batch-size", "4", "--val-fraction", "0.25", "--epochs", "1",

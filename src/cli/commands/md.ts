@@ -1,7 +1,7 @@
 // diffmol md: molecular dynamics from a structure file with a pair potential, an EAM file or a
 // trained model; NVE, Langevin or Nosé–Hoover; trajectory (extXYZ), CSV log, JSON summary,
 // checkpoints that --resume continues, and report.html.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { jit, np, random, Tensor } from "../../index.js";
 import { quantity, simulate, trajectory } from "../../md/index.js";
 import type { EnergyArgs } from "../../md/index.js";
@@ -27,6 +27,10 @@ export const mdFlags: FlagSpecs = {
   model: { type: "string", help: "trained model file from diffmol train (model.safetensors); implies --potential model" },
   top: { type: "string", help: "GROMACS topology (.top) for a .gro structure (diffmol/ff; nm, ps, kJ/mol, K)" },
   mdp: { type: "string", help: "GROMACS .mdp with the non-bonded settings (cut-offs, PME, …) for a .gro run" },
+  forcefield: { type: "string", multiple: true, help: "OpenMM force-field XML for a .pdb structure (repeatable, like ForceField('a.xml', 'b.xml'); diffmol/ff; nm, ps, kJ/mol, K)" },
+  "nonbonded-method": { type: "string", help: "OpenMM nonbondedMethod for a .pdb run: NoCutoff, CutoffNonPeriodic, CutoffPeriodic, PME", default: "NoCutoff, or PME with a CRYST1 box" },
+  "nonbonded-cutoff": { type: "string", help: "OpenMM nonbondedCutoff (nm) for a .pdb run", default: "1.0" },
+  "ewald-error-tolerance": { type: "string", help: "OpenMM ewaldErrorTolerance for a .pdb PME run", default: "5e-4" },
   sigma: { type: "string", help: "LJ σ", default: "1" },
   epsilon: { type: "string", help: "LJ ε", default: "1" },
   D0: { type: "string", help: "Morse well depth", default: "1" },
@@ -54,7 +58,7 @@ export const mdFlags: FlagSpecs = {
 };
 
 export const mdHelp = helpText(
-  "diffmol md <structure.xyz|.extxyz> [options]",
+  "diffmol md <structure.xyz|.extxyz> [options]\n       diffmol md system.gro --top system.top [--mdp run.mdp] [options]\n       diffmol md protein.pdb --forcefield amber99sb.xml [--forcefield more.xml] [options]",
   "Molecular dynamics with forces −∂E/∂R by automatic differentiation. Lennard-Jones and Morse run in\n" +
   "reduced units; EAM and trained models in ASE units (Å, eV, amu; --temperature in K, --timestep in fs).\n" +
   "Periodic when the structure has a Lattice (any cell, pbc T T T), free space otherwise.\n" +
@@ -71,9 +75,12 @@ export async function mdCommand(argv: string[]): Promise<number> {
   if (booleanFlag(p, "help")) { process.stdout.write(mdHelp); return 0; }
   const input = p.positionals[0] ?? stringFlag(p, "structure");
   if (!input) throw new UsageError("diffmol md: give a structure file (diffmol md <structure.xyz> …; see --help)");
-  const gromacs = input.toLowerCase().endsWith(".gro");
+  const isGro = input.toLowerCase().endsWith(".gro"), isPdb = input.toLowerCase().endsWith(".pdb");
   const topFile = stringFlag(p, "top");
-  if (gromacs !== (topFile !== undefined)) throw new UsageError(gromacs ? "diffmol md: a .gro structure needs its topology: --top system.top" : "diffmol md: --top goes with a .gro structure");
+  if (isGro !== (topFile !== undefined)) throw new UsageError(isGro ? "diffmol md: a .gro structure needs its topology: --top system.top" : "diffmol md: --top goes with a .gro structure");
+  const forceFields = (p.values.forcefield ?? []) as string[];
+  if (isPdb !== (forceFields.length > 0)) throw new UsageError(isPdb ? "diffmol md: a .pdb structure needs an OpenMM force field: --forcefield amber99sb.xml" : "diffmol md: --forcefield goes with a .pdb structure");
+  const gromacs = isGro || isPdb; // diffmol/ff systems, in GROMACS units
   const eamFile = stringFlag(p, "eam"), modelFile = stringFlag(p, "model");
   const kind = choiceFlag<PotentialKind>("md", p, "potential", potentialKinds, modelFile ? "model" : eamFile ? "eam" : "lj");
   const params: Record<string, number> = {};
@@ -104,10 +111,21 @@ export async function mdCommand(argv: string[]): Promise<number> {
   // Everything that can be refused is checked before any output file is created.
   let structure: { positions: Tensor; symbols: string[] };
   let system: MdSystem;
-  if (gromacs) {
-    // diffmol/ff is loaded only for GROMACS input.
-    const { buildGromacsSystem } = await import("../gromacs-system.js");
+  if (isGro) {
+    // diffmol/ff is loaded only for force-field input.
+    const { buildGromacsSystem } = await import("../force-field-system.js");
     const g = buildGromacsSystem(input, topFile!, stringFlag(p, "mdp"));
+    structure = g;
+    system = g;
+  } else if (isPdb) {
+    const { buildOpenMMSystem, openMMMethods } = await import("../force-field-system.js");
+    const hasBox = /^CRYST1/m.test(existsSync(input) ? readFileSync(input, "utf8") : "");
+    const method = choiceFlag("md", p, "nonbonded-method", openMMMethods, hasBox ? "PME" : "NoCutoff");
+    const g = buildOpenMMSystem(input, forceFields, {
+      method,
+      ...(p.values["nonbonded-cutoff"] !== undefined ? { cutoff: numberFlag("md", p, "nonbonded-cutoff", 1.0, { positive: true }) } : {}),
+      ...(p.values["ewald-error-tolerance"] !== undefined ? { ewaldErrorTolerance: numberFlag("md", p, "ewald-error-tolerance", 5e-4, { positive: true }) } : {}),
+    });
     structure = g;
     system = g;
   } else {
