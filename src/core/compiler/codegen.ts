@@ -8,8 +8,17 @@ import { DType } from "../dtype.js";
 import { stridesOf } from "../shape.js";
 import { KEffect, KValue, Kernel, levelOf, resolveAlias } from "./kernel-ir.js";
 import { SplitHere } from "./fusion.js";
+import { Guard, planGuards } from "./guards.js";
 
-interface LoopNode { depth: number; parent: LoopNode | null; items: (string | LoopNode)[]; defined: Set<string> }
+/**
+ * A statement that runs only when `test` holds (guards.ts): `decl` (a `let` of the value it
+ * defines, if any) goes before the branch; consecutive statements with the same test share one
+ * `if (test) { … }`.
+ */
+interface Guarded { test: string; decl: string | null; body: string }
+type Item = string | LoopNode | Guarded;
+interface LoopNode { depth: number; parent: LoopNode | null; items: Item[]; defined: Set<string> }
+const isLoop = (it: Item): it is LoopNode => typeof it !== "string" && "items" in it;
 
 function literalCode(v: number): string {
   if (Number.isNaN(v)) return "NaN";
@@ -69,7 +78,8 @@ export function generateKernel(k: Kernel, ctx: KernelContext = {}): GeneratedKer
   const root: LoopNode = { depth: 0, parent: null, items: [], defined: new Set() };
   const stack: LoopNode[] = [root];
   const accNode = new Map<number, LoopNode>();
-  const defSite = new Map<number, { node: LoopNode; code: string }>();
+  const defSite = new Map<number, { node: LoopNode; code: Item }>();
+  const guards = planGuards(k);
   const spilled = new Map<number, { name: string; from: number }>();
   const scratchDecls: string[] = [];
   const idx = (d: number) => `i${d}`;
@@ -92,17 +102,28 @@ export function generateKernel(k: Kernel, ctx: KernelContext = {}): GeneratedKer
   /** The name of an index after wrapping negatives and checking bounds (computed once per index). */
   const wrappedName = (index: KValue, n: number) => `w${resolveAlias(index).id}_${n}`;
 
-  const definition = (v: KValue): string => {
+  const valueCode = (v: KValue): string => {
     const d = v.def;
     switch (d.kind) {
-      case "load": return `const v${v.id} = ${inName.get(d.view.slot)}[${indexExpr(d.view.offset, d.axisMap.map((m, a) => [m, d.view.strides[a]]))}];`;
+      case "load": return `${inName.get(d.view.slot)}[${indexExpr(d.view.offset, d.axisMap.map((m, a) => [m, d.view.strides[a]]))}]`;
       case "gather": {
         const base = indexExpr(d.view.offset, d.axisMap.map((m, a) => [m, d.view.strides[a]]));
-        return `const v${v.id} = ${inName.get(d.view.slot)}[${base} + ${wrappedName(d.index, d.view.shape[d.axis])} * ${d.view.strides[d.axis]}];`;
+        return `${inName.get(d.view.slot)}[${base} + ${wrappedName(d.index, d.view.shape[d.axis])} * ${d.view.strides[d.axis]}]`;
       }
-      case "op": return `const v${v.id} = ${wrap(d.expr(...d.inputs.map(read)), v.dtype)};`;
+      case "op": return wrap(d.expr(...d.inputs.map(read)), v.dtype);
       default: throw new Error(`internal: no definition for ${d.kind}`);
     }
+  };
+  const testOf = (g: Guard): string => (g.when ? read(g.cond) : `!${read(g.cond)}`);
+  /** A value's statement: plain, or (needed only under a guard) assigned inside its branch. */
+  const definition = (v: KValue): Item => {
+    const g = guards.valueGuard.get(v.id);
+    if (!g) return `const v${v.id} = ${valueCode(v)};`;
+    // select(c, a, b) inside a branch on c is a (when c holds) or b: the double-where idiom
+    // where(mask, r2, 1) under where(mask, f(…), 0) needs no second test.
+    const d = v.def;
+    const code = d.kind === "op" && d.select && resolveAlias(d.inputs[0]) === g.cond ? read(d.inputs[g.when ? 1 : 2]) : valueCode(v);
+    return { test: testOf(g), decl: `let v${v.id} = 0;`, body: `v${v.id} = ${code};` };
   };
 
   const isVisible = (key: string) => stack.some((n) => n.defined.has(key));
@@ -132,7 +153,7 @@ export function generateKernel(k: Kernel, ctx: KernelContext = {}): GeneratedKer
   const top = () => stack[stack.length - 1];
 
   /** Insert a statement in the open loop at `depth`, before that loop's open inner loop. */
-  const hoist = (depth: number, code: string, key: string): LoopNode => {
+  const hoist = (depth: number, code: Item, key: string): LoopNode => {
     const node = stack[Math.min(depth, stack.length - 1)];
     const child = stack[node.depth + 1];
     node.items.splice(child ? node.items.indexOf(child) : node.items.length, 0, code);
@@ -180,15 +201,25 @@ export function generateKernel(k: Kernel, ctx: KernelContext = {}): GeneratedKer
         if (!name) {
           name = `s${v.id}`;
           scratchDecls.push(`const ${name} = new ${scratchArray[v.dtype]}(${size});`);
-          site.node.items.splice(site.node.items.indexOf(site.code) + 1, 0, `${name}[${at}] = v${v.id};`);
+          // A guarded value is spilled in its branch: only readers under the same guard use it.
+          const store = `${name}[${at}] = v${v.id};`;
+          const c = site.code;
+          site.node.items.splice(site.node.items.indexOf(c) + 1, 0, typeof c !== "string" && !isLoop(c) ? { test: c.test, decl: null, body: store } : store);
           spilled.set(v.id, { name, from: anc.depth });
         }
         hoist(level, `const v${v.id} = ${name}[${at}];`, key);
         return;
       }
     }
+    const g = guards.valueGuard.get(v.id);
+    if (g) ensureVisible(g.cond, origin);
     if (v.def.kind === "gather") ensureWrapped(v.def.index, v.def.view.shape[v.def.axis], "take", origin);
-    if (v.def.kind === "op") for (const u of v.def.inputs) ensureVisible(u, origin);
+    if (v.def.kind === "op") {
+      // (a select on its own guard reads only the side the guard selects: see definition)
+      const d = v.def;
+      const only = g && d.select && resolveAlias(d.inputs[0]) === g.cond ? d.inputs[g.when ? 1 : 2] : null;
+      for (const u of only ? [only] : d.inputs) ensureVisible(u, origin);
+    }
     const code = definition(v);
     const node = hoist(level, code, key);
     if (!site) defSite.set(v.id, { node, code });
@@ -223,7 +254,7 @@ export function generateKernel(k: Kernel, ctx: KernelContext = {}): GeneratedKer
   };
 
   /** Place an anchor (an accumulation or a write) in program order at its loop depth. */
-  const place = (level: number, uses: KValue[], origin: number, code: () => string): void => {
+  const place = (level: number, uses: KValue[], origin: number, code: () => Item): void => {
     finishReductions(uses);
     openTo(level);
     uses.forEach((u) => ensureVisible(u, origin));
@@ -244,7 +275,9 @@ export function generateKernel(k: Kernel, ctx: KernelContext = {}): GeneratedKer
       if (v.def.kind !== "reduce") continue; // pure values are computed where they are first needed
       const { input, accLevel, op } = v.def;
       const a = `a${v.id}`;
-      place(levelOf(input), [input], v.origin, () => {
+      const sk = guards.skip.get(v);
+      if (sk) place(levelOf(input), [sk.guard.cond, sk.value], v.origin, () => ({ test: testOf(sk.guard), decl: null, body: `${a} += ${read(sk.value)};` }));
+      else place(levelOf(input), [input], v.origin, () => {
         const x = read(input);
         return op === "sum" ? `${a} += ${x};` : op === "prod" ? `${a} *= ${x};` : `{ const x = ${x}; if (x ${op === "max" ? ">" : "<"} ${a} || x !== x) ${a} = x; }`;
       });
@@ -272,9 +305,12 @@ export function generateKernel(k: Kernel, ctx: KernelContext = {}): GeneratedKer
       } else emit();
     } else if (e.kind === "reduceInto") {
       const strides = stridesOf(e.outShape);
-      place(lvl, [e.value], e.origin, () => {
+      const sk = guards.skip.get(e);
+      place(lvl, sk ? [sk.guard.cond, sk.value] : [e.value], e.origin, () => {
         const at = indexExpr(0, e.outDax.map((d, a) => [d, strides[a]]));
-        const x = e.factor === 1 ? read(e.value) : `${read(e.value)} * ${e.factor}`;
+        const x0 = read(sk ? sk.value : e.value);
+        const x = e.factor === 1 ? x0 : `${x0} * ${e.factor}`;
+        if (sk) return { test: testOf(sk.guard), decl: null, body: `${out}[${at}] += ${x};` };
         if (e.op === "sum") return `${out}[${at}] += ${x};`;
         if (e.op === "prod") return `${out}[${at}] *= ${x};`;
         return `{ const o = ${at}, x = ${x}; if (x ${e.op === "max" ? ">" : "<"} ${out}[o] || x !== x) ${out}[o] = x; }`;
@@ -286,13 +322,15 @@ export function generateKernel(k: Kernel, ctx: KernelContext = {}): GeneratedKer
       finishReductions([e.index]);
       openTo(levelOf(resolveAlias(e.index)) <= lvl ? lvl : lvl);
       const w = ensureWrapped(e.index, n, "indexAdd", e.origin);
-      place(lvl, [e.value], e.origin, () => {
+      const sk = guards.skip.get(e);
+      place(lvl, sk ? [sk.guard.cond, sk.value] : [e.value], e.origin, () => {
         const terms: [number, number][] = [];
         for (let a = 0; a < e.outShape.length; a++) {
           if (a === e.axis) continue;
           terms.push([e.value.dax[a < e.axis ? a : a + nI - 1], strides[a]]);
         }
-        return `${out}[${indexExpr(0, terms)} + ${w} * ${strides[e.axis]}] += ${read(e.value)};`;
+        const body = `${out}[${indexExpr(0, terms)} + ${w} * ${strides[e.axis]}] += ${read(sk ? sk.value : e.value)};`;
+        return sk ? { test: testOf(sk.guard), decl: null, body } : body;
       });
     }
   }
@@ -300,14 +338,37 @@ export function generateKernel(k: Kernel, ctx: KernelContext = {}): GeneratedKer
   // Short loops (xyz components) are unrolled: V8 then keeps the components in registers.
   openTo(0); // close every loop, flushing writes that waited for their reductions
 
-  const render = (node: LoopNode, indent: string): string => node.items.map((it) => {
-    if (typeof it === "string") return indent + it;
+  const render = (node: LoopNode, indent: string): string => {
+    const lines: string[] = [];
+    const items = node.items;
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i];
+      if (typeof it === "string") { lines.push(indent + it); continue; }
+      if (!isLoop(it)) {
+        // one branch for a run of statements under the same test, their `let`s before it
+        let j = i;
+        const run: Guarded[] = [];
+        for (; j < items.length; j++) {
+          const x = items[j];
+          if (typeof x === "string" || isLoop(x) || x.test !== it.test) break;
+          run.push(x);
+        }
+        for (const x of run) if (x.decl) lines.push(indent + x.decl);
+        lines.push(`${indent}if (${it.test}) {`, ...run.map((x) => `${indent}  ${x.body}`), `${indent}}`);
+        i = j - 1;
+        continue;
+      }
+      lines.push(renderLoop(it, indent));
+    }
+    return lines.join("\n");
+  };
+  const renderLoop = (it: LoopNode, indent: string): string => {
     const d = it.depth - 1;
     if (D[d] <= UNROLL_LIMIT) {
       return Array.from({ length: D[d] }, (_, c) => `${indent}{ const ${idx(d)} = ${c};\n${render(it, indent + "  ")}\n${indent}}`).join("\n");
     }
     return `${indent}for (let ${idx(d)} = 0; ${idx(d)} < ${D[d]}; ${idx(d)}++) {\n${render(it, indent + "  ")}\n${indent}}`;
-  }).join("\n");
+  };
 
   const header = [
     ...k.inputSlots.map((_, i) => `const in${i} = ins[${i}];`),

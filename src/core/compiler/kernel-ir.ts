@@ -23,7 +23,8 @@ export type KDef =
   | { kind: "load"; view: View; axisMap: number[] }
   | { kind: "gather"; view: View; axis: number; index: KValue; axisMap: number[] }
   | { kind: "literal"; value: number }
-  | { kind: "op"; expr: ExprTemplate; inputs: KValue[] }
+  /** `select` marks select(cond, onTrue, onFalse) (np.where), whose branches codegen may skip. */
+  | { kind: "op"; expr: ExprTemplate; inputs: KValue[]; select?: true }
   | { kind: "alias"; of: KValue }
   | { kind: "reduce"; op: ReduceOp; input: KValue; accLevel: number; factor: number };
 

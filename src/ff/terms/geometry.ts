@@ -7,6 +7,8 @@
 // A position is r = f · box for fractional f. (md's space.periodicGeneral takes the transpose,
 // vectors as columns.) `box = null` means no periodic boundaries (vacuum).
 import { isConcrete, np, Tensor, TensorLike } from "../../index.js";
+// floor(s + ½), not np.round: see its comment (md and ff share one minimum-image rounding)
+import { nearestInteger } from "../../md/space.js";
 
 /** A box given as a tensor or nested array, or null for vacuum. */
 export type Box = Tensor | null;
@@ -61,16 +63,6 @@ export function asParameter(value: TensorLike, m: number, name: string, where: s
   if (f.ndim === 0) return np.broadcastTo(f, [m]);
   if (f.ndim !== 1 || f.shape[0] !== m) throw new Error(`${where}: ${name} must have one value per interaction ([${m}]), got shape [${f.shape}]`);
   return f;
-}
-
-/**
- * The nearest integer as floor(s + ½): which image is nearest, with an exact tie (|d| = L/2, both
- * images equally near) going to the upper one. Not np.round: its half-to-even and −0 rules cost
- * branches that a pair loop mispredicts whenever the pairs crossing the boundary are mixed in
- * (compiled, a loop of 3 roundings per pair was ~25 % of a pair's time); floor is one instruction.
- */
-function nearestInteger(s: Tensor): Tensor {
-  return np.floor(s.add(0.5));
 }
 
 /**
