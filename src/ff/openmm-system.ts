@@ -30,6 +30,7 @@ import { BreakdownFn, ForceFieldEnergyFn, ForceFieldSystem, createForceField } f
 import { ForceFieldParams, systemCharges } from "./parameters.js";
 import { PairList } from "./terms/pairs.js";
 import { reactionFieldExclusionCorrection } from "./terms/coulomb.js";
+import { erfcNumber } from "./terms/ewald.js";
 import { OpenMMForceField, readOpenMMXml } from "./openmm-xml.js";
 import { PdbStructure, readPdb } from "./pdb.js";
 import { ResidueMatch, improperOrderings, matchResidueTemplates, mergeForceFields, pdbConectBonds } from "./residue-templates.js";
@@ -443,32 +444,9 @@ export function nonbondedOptionsFor(method: OpenMMNonbondedMethod, o: CreateSyst
   const alpha = Math.sqrt(-Math.log(2 * tol)) / cutoff;
   const grid = o.pmeGrid ?? ([0, 1, 2].map((d) => Math.max(6, Math.ceil((2 * alpha * box![d][d]) / (3 * Math.pow(tol, 0.2))))) as [number, number, number]);
   return {
-    nonbonded: "pme", cutoff, coulombModifier: "none", vdwModifier: "none", ewaldRtol: erfc(alpha * cutoff), pmeOrder: 5,
+    nonbonded: "pme", cutoff, coulombModifier: "none", vdwModifier: "none", ewaldRtol: erfcNumber(alpha * cutoff), pmeOrder: 5,
     fourierNx: grid[0], fourierNy: grid[1], fourierNz: grid[2], dispCorr: "no",
   };
-}
-
-/** erfc(x) for x ≥ 0 to near double precision: Taylor series of erf below 2, Lentz's continued fraction above. */
-function erfc(x: number): number {
-  if (x < 2) {
-    let sum = x, term = x;
-    for (let k = 1; k < 100; k++) {
-      term *= (-x * x) / k;
-      const add = term / (2 * k + 1);
-      sum += add;
-      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
-    }
-    return 1 - (2 / Math.sqrt(Math.PI)) * sum;
-  }
-  // erfc(x) = exp(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …))))
-  let f = x, c = x, d = 0;
-  for (let k = 1; k < 300; k++) {
-    d = 1 / (x + (k / 2) * d);
-    c = x + k / 2 / c;
-    f *= c * d;
-    if (Math.abs(c * d - 1) < 1e-16) break;
-  }
-  return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
 }
 
 /** Component label of each atom (labels in order of first atom). */
