@@ -60,20 +60,23 @@ export function contract(sys: TightBindingSystem, dH: ComplexPair, eK: Hermitian
   const gr = new Float64Array(nk * nm * n * n), gi = new Float64Array(nk * nm * n * n);
   const H = { re: dH.re.data(), im: dH.im.data() };
   const S = dS ? { re: dS.re.data(), im: dS.im.data() } : null;
+  // Work buffers reused for every (k, mode): the loop runs nk · nmodes times on small matrices.
+  const buffer = () => ({ re: new Float64Array(n * n), im: new Float64Array(n * n) });
+  const P = buffer(), T = buffer(), gH = buffer(), gS = buffer();
   for (let kk = 0; kk < nk; kk++) {
     const left = { re: eKQ.re[kk], im: eKQ.im[kk] }, right = { re: eK.re[kk], im: eK.im[kk] };
     for (let v = 0; v < nm; v++) {
       const w = modes.energies[v];
       const l = w > 0 ? Math.sqrt(hbar2 / (2 * w)) : 0; // acoustic modes at Γ and unstable modes carry no coupling
       const mode = { re: modes.re[v], im: modes.im[v] };
-      const gH = sandwich(left, project(H, kk, n, mode), right, n);
-      const gS = S ? sandwich(left, project(S, kk, n, mode), right, n) : null;
+      sandwich(left, project(H, kk, n, mode, P), right, n, T, gH);
+      if (S) sandwich(left, project(S, kk, n, mode, P), right, n, T, gS);
       for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) {
         const ab = a * n + b;
-        const e = gS ? 0.5 * (eKQ.values[kk][a] + eK.values[kk][b]) : 0;
+        const e = S ? 0.5 * (eKQ.values[kk][a] + eK.values[kk][b]) : 0;
         const o = ((kk * nm + v) * n + a) * n + b;
-        gr[o] = l * (gH.re[ab] - (gS ? e * gS.re[ab] : 0));
-        gi[o] = l * (gH.im[ab] - (gS ? e * gS.im[ab] : 0));
+        gr[o] = l * (gH.re[ab] - (S ? e * gS.re[ab] : 0));
+        gi[o] = l * (gH.im[ab] - (S ? e * gS.im[ab] : 0));
       }
     }
   }
@@ -86,11 +89,11 @@ export function contract(sys: TightBindingSystem, dH: ComplexPair, eK: Hermitian
 }
 
 interface ComplexArray { re: ArrayLike<number>; im: ArrayLike<number> }
+interface ComplexBuffer { re: Float64Array; im: Float64Array }
 
-/** P = Σ_c ε_c M_c: a derivative [nk, n, n, D] (flat) projected on one mode pattern, at k-index kk. */
-function project(M: ComplexArray, kk: number, n: number, mode: ComplexArray): { re: Float64Array; im: Float64Array } {
+/** P = Σ_c ε_c M_c: a derivative [nk, n, n, D] (flat) projected on one mode pattern, at k-index kk, into `out`. */
+function project(M: ComplexArray, kk: number, n: number, mode: ComplexArray, out: ComplexBuffer): ComplexBuffer {
   const D = mode.re.length;
-  const re = new Float64Array(n * n), im = new Float64Array(n * n);
   for (let ij = 0; ij < n * n; ij++) {
     let sr = 0, si = 0;
     const o = (kk * n * n + ij) * D;
@@ -99,32 +102,29 @@ function project(M: ComplexArray, kk: number, n: number, mode: ComplexArray): { 
       sr += er * mr - ei * mi;
       si += er * mi + ei * mr;
     }
-    re[ij] = sr; im[ij] = si;
+    out.re[ij] = sr; out.im[ij] = si;
   }
-  return { re, im };
+  return out;
 }
 
-/** A^H P B for eigenvector columns A, B (row-major n×n) and P n×n. */
-function sandwich(A: ComplexArray, P: ComplexArray, B: ComplexArray, n: number): { re: Float64Array; im: Float64Array } {
-  const Tr = new Float64Array(n * n), Ti = new Float64Array(n * n); // T = P B
-  for (let i = 0; i < n; i++) for (let b = 0; b < n; b++) {
+/** A^H P B into `out` for eigenvector columns A, B (row-major n×n) and P n×n; `T` is scratch. */
+function sandwich(A: ComplexArray, P: ComplexArray, B: ComplexArray, n: number, T: ComplexBuffer, out: ComplexBuffer): void {
+  for (let i = 0; i < n; i++) for (let b = 0; b < n; b++) { // T = P B
     let sr = 0, si = 0;
     for (let j = 0; j < n; j++) {
       const pr = P.re[i * n + j], pi = P.im[i * n + j], zr = B.re[j * n + b], zi = B.im[j * n + b];
       sr += pr * zr - pi * zi; si += pr * zi + pi * zr;
     }
-    Tr[i * n + b] = sr; Ti[i * n + b] = si;
+    T.re[i * n + b] = sr; T.im[i * n + b] = si;
   }
-  const re = new Float64Array(n * n), im = new Float64Array(n * n);
   for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) {
     let sr = 0, si = 0;
     for (let i = 0; i < n; i++) {
-      const zr = A.re[i * n + a], zi = -A.im[i * n + a], tr = Tr[i * n + b], ti = Ti[i * n + b];
+      const zr = A.re[i * n + a], zi = -A.im[i * n + a], tr = T.re[i * n + b], ti = T.im[i * n + b];
       sr += zr * tr - zi * ti; si += zr * ti + zi * tr;
     }
-    re[a * n + b] = sr; im[a * n + b] = si;
+    out.re[a * n + b] = sr; out.im[a * n + b] = si;
   }
-  return { re, im };
 }
 
 export interface CouplingOptions extends ElectronPhononOptions {
