@@ -10,7 +10,8 @@ import { space } from "../md/index.js";
 import type { EnergyArgs, NeighborList } from "../md/index.js";
 import { loadGromacs } from "../ff/load.js";
 import { loadOpenMMSystem } from "../ff/openmm-system.js";
-import type { OpenMMNonbondedMethod } from "../ff/openmm-system.js";
+import type { OpenMMSystem } from "../ff/openmm-system.js";
+import type { OpenMMChoice } from "./openmm-flags.js";
 import type { ForceFieldSystem, PairList } from "../ff/force-field.js";
 import type { NonbondedOptions } from "../ff/nonbonded.js";
 import { UsageError } from "./args.js";
@@ -36,28 +37,30 @@ export function buildGromacsSystem(gro: string, top: string, mdp?: string, opts:
   return forceFieldMdSystem(loaded, gro, { cutoff, skin: opts.skin ?? 0.05, pairList: true, description: `GROMACS ${top} (${loaded.nAtoms} atoms${mdp ? `, ${mdp}` : ""})` });
 }
 
-export const openMMMethods: readonly OpenMMNonbondedMethod[] = ["NoCutoff", "CutoffNonPeriodic", "CutoffPeriodic", "PME"];
-
-export function buildOpenMMSystem(pdb: string, forceFields: string[], opts: { method: OpenMMNonbondedMethod; cutoff?: number; ewaldErrorTolerance?: number; skin?: number }): ForceFieldMdSystem {
-  requireFiles([["structure", pdb], ...forceFields.map((f) => ["force field", f] as [string, string])]);
-  let loaded: ReturnType<typeof loadOpenMMSystem>;
+/** A PDB + OpenMM force-field system as diffmol/ff builds it, and the pair-list cut-off its method implies. */
+export function loadOpenMMForCli(pdb: string, choice: OpenMMChoice): { loaded: OpenMMSystem; cutoff: number; description: string } {
+  requireFiles([["structure", pdb], ...choice.forceFields.map((f) => ["force field", f] as [string, string])]);
+  let loaded: OpenMMSystem;
   try {
     loaded = loadOpenMMSystem({
-      pdb, forceFields, nonbondedMethod: opts.method,
-      ...(opts.cutoff !== undefined ? { nonbondedCutoff: opts.cutoff } : {}),
-      ...(opts.ewaldErrorTolerance !== undefined ? { ewaldErrorTolerance: opts.ewaldErrorTolerance } : {}),
+      pdb, forceFields: choice.forceFields, nonbondedMethod: choice.method,
+      ...(choice.cutoff !== undefined ? { nonbondedCutoff: choice.cutoff } : {}),
+      ...(choice.ewaldErrorTolerance !== undefined ? { ewaldErrorTolerance: choice.ewaldErrorTolerance } : {}),
     });
   } catch (e) {
     throw new UsageError((e as Error).message.split("\n")[0]);
   }
-  if (opts.method !== "NoCutoff" && opts.method !== "CutoffNonPeriodic" && loaded.box === null) {
-    throw new UsageError(`${pdb}: --nonbonded-method ${opts.method} needs a periodic box (a CRYST1 record)`);
+  if (choice.method !== "NoCutoff" && choice.method !== "CutoffNonPeriodic" && loaded.box === null) {
+    throw new UsageError(`${pdb}: --nonbonded-method ${choice.method} needs a periodic box (a CRYST1 record)`);
   }
-  const nb = loaded.nonbondedOptions as NonbondedOptions & { cutoff?: number };
-  return forceFieldMdSystem(loaded, pdb, {
-    cutoff: nb.cutoff ?? 1.0, skin: opts.skin ?? 0.05, pairList: opts.method !== "NoCutoff",
-    description: `OpenMM ${forceFields.join(" + ")} on ${pdb} (${loaded.nAtoms} atoms, ${opts.method}${opts.method === "NoCutoff" ? "" : `, cut-off ${nb.cutoff ?? 1.0} nm`})`,
-  });
+  const cutoff = (loaded.nonbondedOptions as NonbondedOptions & { cutoff?: number }).cutoff ?? 1.0;
+  const description = `OpenMM ${choice.forceFields.join(" + ")} on ${pdb} (${loaded.nAtoms} atoms, ${choice.method}${choice.method === "NoCutoff" ? "" : `, cut-off ${cutoff} nm`})`;
+  return { loaded, cutoff, description };
+}
+
+export function buildOpenMMSystem(pdb: string, choice: OpenMMChoice, opts: { skin?: number } = {}): ForceFieldMdSystem {
+  const { loaded, cutoff, description } = loadOpenMMForCli(pdb, choice);
+  return forceFieldMdSystem(loaded, pdb, { cutoff, skin: opts.skin ?? 0.05, pairList: choice.method !== "NoCutoff", description });
 }
 
 function requireFiles(files: [string, string | undefined][]): void {

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { random, Tensor } from "../../src/index.js";
 import { readExtxyz, readExtxyzFile } from "../../src/io/index.js";
-import { loadGromacs, replaceLeaves } from "../../src/ff/index.js";
+import { createSystemFromOpenMM, loadGromacs, replaceLeaves } from "../../src/ff/index.js";
 import { cli, cliAsync, cliInterrupted, filesIn, tempDir, writeCluster, writeFcc, writeFccPrimitive } from "./run-cli.js";
 
 const emtSmall = resolve("test/fixtures/emt/cu-emt-small.extxyz");
@@ -263,6 +263,39 @@ test("fit (diffmol/ff): recovers a torsion barrier from energies and forces made
   assert.ok(oneLine(bad.stderr));
   assert.match(bad.stderr, /no parameter "atomTypes\.ZZ\.sigma"/);
   assert.ok(!existsSync(join(dir, "bad.json")));
+});
+
+test("fit on a PDB + OpenMM force field: recovers a torsion force constant from energies and forces made with it", () => {
+  const dir = tempDir();
+  const base = resolve("test/fixtures/ff/openmm");
+  const pdb = readFileSync(join(base, "capped.pdb"), "utf8"), xml = readFileSync(join(base, "amber99sb-trimmed.xml"), "utf8");
+  const system = createSystemFromOpenMM(pdb, xml, { nonbondedMethod: "NoCutoff" });
+  const path = ["properDihedralTypes", "X-C-N-X", "kphi"]; // the peptide-bond torsion barrier (one term, every C–N)
+  const start = (system.params as unknown as Record<string, Record<string, Record<string, Tensor>>>)[path[0]][path[1]][path[2]];
+  const truth = start.mul(1.2);
+  const params = replaceLeaves(system.params, [path], [truth]);
+  const E = system.energyFn(), F = system.forcesFn();
+  const lines: string[] = [];
+  for (const k of [...random.split(random.key(5), 3)]) {
+    const R = system.positions.add(random.normal(k, system.positions.shape).mul(0.005));
+    const e = E(R, params, null).item();
+    const f = F(R, params, null).data() as Float64Array;
+    const x = R.data() as Float64Array;
+    lines.push(String(system.nAtoms), `Properties=species:S:1:pos:R:3:forces:R:3 energy=${e}`);
+    for (let i = 0; i < system.nAtoms; i++) lines.push(`X ${x[3 * i]} ${x[3 * i + 1]} ${x[3 * i + 2]} ${f[3 * i]} ${f[3 * i + 1]} ${f[3 * i + 2]}`);
+  }
+  writeFileSync(join(dir, "ref.extxyz"), lines.join("\n") + "\n");
+  const r = cli(["fit", join(base, "capped.pdb"), "--forcefield", join(base, "amber99sb-trimmed.xml"), "--nonbonded-method", "NoCutoff",
+    "--reference", join(dir, "ref.extxyz"), "--units", "gromacs", "--params", path.join("."), "--steps", "6", "-o", join(dir, "fit.json"), "--quiet"]);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(readFileSync(join(dir, "fit.json"), "utf8"));
+  const want = Array.from(truth.data() as Float64Array);
+  (out.fitted[path.join(".")] as number[]).forEach((v, k) => assert.ok(Math.abs(v - want[k]) <= 1e-6 * Math.abs(want[k]), `${v} vs ${want[k]}`));
+  assert.ok(out.rmsForce.after < 1e-6 * out.rmsForce.before, `RMS force error ${out.rmsForce.before} → ${out.rmsForce.after}`);
+  assert.equal(out.system.nonbondedMethod, "NoCutoff");
+  const withTop = cli(["fit", join(base, "capped.pdb"), "--forcefield", join(base, "amber99sb-trimmed.xml"), "--top", "x.top", "--reference", join(dir, "ref.extxyz"), "--params", path.join(".")]);
+  assert.equal(withTop.status, 2);
+  assert.match(withTop.stderr, /--top and --mdp go with a \.gro structure/);
 });
 
 test("bands (diffmol/tb): graphene is ±3|t0| at Γ and touches zero at K (the Dirac point); JSON, CSV, report", () => {

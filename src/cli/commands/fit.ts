@@ -1,4 +1,5 @@
-// diffmol fit: force-field parameters of a GROMACS system (diffmol/ff) fitted to reference
+// diffmol fit: force-field parameters of a GROMACS system or of a PDB with an OpenMM force field
+// (diffmol/ff) fitted to reference
 // energies and forces — Levenberg–Marquardt with the Jacobian by forward-mode AD (default) or
 // gradient steps of Adam, through diffmol/ff's `fit`. The reference is an extended-XYZ file of
 // frames of the same system with `energy=` and `forces:R:3`, in ASE units (Å, eV, eV/Å; --units
@@ -11,6 +12,9 @@ import type { ExtxyzFrame } from "../../io/index.js";
 import { fit, parameterLeaves } from "../../ff/index.js";
 import type { ForceFieldParams, PairList } from "../../ff/index.js";
 import { loadGromacs } from "../../ff/load.js";
+import type { ForceFieldSystem } from "../../ff/index.js";
+import { loadOpenMMForCli } from "../force-field-system.js";
+import { openMMChoice, openMMFlags } from "../openmm-flags.js";
 import { writeReport } from "../../report/index.js";
 import { UsageError, booleanFlag, choiceFlag, helpText, numberFlag, parse, stringFlag } from "../args.js";
 import type { FlagSpecs } from "../args.js";
@@ -23,6 +27,7 @@ const EV_IN_KJ_PER_MOL = 96.48533212331002;
 export const fitFlags: FlagSpecs = {
   top: { type: "string", help: "GROMACS topology (.top) of the system" },
   mdp: { type: "string", help: "GROMACS .mdp with the non-bonded settings" },
+  ...openMMFlags,
   reference: { type: "string", help: "reference frames: extended XYZ with energy= and forces:R:3" },
   units: { type: "string", help: "units of the reference file: ase (Å, eV) or gromacs (nm, kJ/mol)", default: "ase" },
   params: { type: "string", help: "comma-separated parameter paths to fit (see --list-params), e.g. atomTypes.CT.sigma" },
@@ -37,7 +42,8 @@ export const fitFlags: FlagSpecs = {
   quiet: { type: "boolean", short: "q", help: "no progress output" },
 };
 
-export const fitHelp = helpText("diffmol fit system.gro --top system.top --reference frames.extxyz --params PATH[,PATH…] [options]",
+export const fitHelp = helpText("diffmol fit system.gro --top system.top --reference frames.extxyz --params PATH[,PATH…] [options]\n" +
+  "       diffmol fit protein.pdb --forcefield amber99sb.xml --reference frames.extxyz --params PATH[,PATH…] [options]",
   "Fit force-field parameters (diffmol/ff, GROMACS units inside: nm, kJ/mol) to reference energies and forces.\n" +
   "Every parameter is differentiable; --list-params shows their paths (kind.type.name, e.g. properDihedralTypes.X-C-N-X.kphi).", fitFlags);
 
@@ -52,12 +58,24 @@ export async function fitCommand(argv: string[]): Promise<number> {
   const p = parse("fit", argv, fitFlags, 1);
   if (booleanFlag(p, "help")) { process.stdout.write(fitHelp); return 0; }
   const gro = p.positionals[0], top = stringFlag(p, "top"), mdp = stringFlag(p, "mdp");
-  if (!gro || !top) throw new UsageError("diffmol fit: give the system: diffmol fit system.gro --top system.top … (see --help)");
-  for (const [what, path] of [["structure", gro], ["topology", top], ["mdp", mdp]] as const) {
-    if (path !== undefined && !existsSync(path)) throw new UsageError(`${path}: no such ${what} file`);
+  const openMM = gro ? openMMChoice("fit", p, gro) : null;
+  if (openMM && (top || mdp)) throw new UsageError("diffmol fit: --top and --mdp go with a .gro structure, not with a .pdb and --forcefield");
+  if (!gro || (!top && !openMM)) throw new UsageError("diffmol fit: give the system: diffmol fit system.gro --top system.top … or protein.pdb --forcefield ff.xml … (see --help)");
+  // The system (nm, kJ/mol), its default pair-list cut-off and what to call it.
+  let system: ForceFieldSystem, cutoff: number, systemName: string;
+  if (openMM) {
+    const o = loadOpenMMForCli(gro, openMM);
+    system = o.loaded; cutoff = o.cutoff; systemName = o.description;
+  } else {
+    for (const [what, path] of [["structure", gro], ["topology", top], ["mdp", mdp]] as const) {
+      if (path !== undefined && !existsSync(path)) throw new UsageError(`${path}: no such ${what} file`);
+    }
+    let g: ReturnType<typeof loadGromacs>;
+    try { g = loadGromacs({ gro, top: top!, ...(mdp ? { mdp } : {}) }); } catch (e) { throw new UsageError((e as Error).message.split("\n")[0]); }
+    system = g;
+    cutoff = Math.max(...["cutoff", "rcoulomb", "rvdw"].map((k) => (g.mdpOptions as Record<string, number | undefined>)[k] ?? 0)) || 1.0;
+    systemName = top!;
   }
-  let system: ReturnType<typeof loadGromacs>;
-  try { system = loadGromacs({ gro, top, ...(mdp ? { mdp } : {}) }); } catch (e) { throw new UsageError((e as Error).message.split("\n")[0]); }
   const leaves = parameterLeaves(system.params);
   if (booleanFlag(p, "list-params")) {
     for (const l of leaves) process.stdout.write(`${l.path.join(".")} = ${Array.from(l.value.data() as Float64Array).map((v) => v.toPrecision(6)).join(" ")}\n`);
@@ -69,7 +87,7 @@ export async function fitCommand(argv: string[]): Promise<number> {
   if (names.length === 0) throw new UsageError("diffmol fit: say which parameters to fit: --params atomTypes.CT.sigma,… (see --list-params)");
   const known = new Set(leaves.map((l) => l.path.join(".")));
   const unknown = names.find((n) => !known.has(n));
-  if (unknown) throw new UsageError(`diffmol fit: no parameter ${JSON.stringify(unknown)} in ${top} (diffmol fit … --list-params shows them)`);
+  if (unknown) throw new UsageError(`diffmol fit: no parameter ${JSON.stringify(unknown)} in ${systemName} (diffmol fit … --list-params shows them)`);
   const paths = names.map((n) => leaves.find((l) => l.path.join(".") === n)!.path);
   const method = choiceFlag("fit", p, "method", ["lm", "gradient"], "lm");
   const steps = numberFlag("fit", p, "steps", 20, { integer: true, positive: true });
@@ -85,7 +103,7 @@ export async function fitCommand(argv: string[]): Promise<number> {
   const length = units === "ase" ? 0.1 : 1, energy = units === "ase" ? EV_IN_KJ_PER_MOL : 1;
   const positions: Tensor[] = [], energies: number[] = [], forces: Tensor[] = [];
   for (const f of frames) {
-    if (f.positions.shape[0] !== system.nAtoms) throw new UsageError(`${refPath}:${f.line}: ${f.positions.shape[0]} atoms, but ${top} has ${system.nAtoms}`);
+    if (f.positions.shape[0] !== system.nAtoms) throw new UsageError(`${refPath}:${f.line}: ${f.positions.shape[0]} atoms, but ${systemName} has ${system.nAtoms}`);
     if (typeof f.info.energy !== "number") throw new UsageError(`${refPath}:${f.line}: expected energy=<number> on the comment line`);
     const F = f.properties.forces;
     if (!(F instanceof Tensor)) throw new UsageError(`${refPath}:${f.line}: expected a forces:R:3 property`);
@@ -93,19 +111,19 @@ export async function fitCommand(argv: string[]): Promise<number> {
     energies.push(f.info.energy * energy);
     forces.push(F.mul(energy / length));
   }
-  const cutoff = Math.max(...["cutoff", "rcoulomb", "rvdw"].map((k) => (system.mdpOptions as Record<string, number | undefined>)[k] ?? 0)) || 1.0;
-  const pairs: PairList[] = positions.map((R) => system.pairList(R, system.box, { cutoff, skin: 0.05 }));
+  // OpenMM's NoCutoff is every pair: no pair list (a list would cut the interactions at its radius).
+  const pairs: PairList[] | undefined = openMM?.method === "NoCutoff" ? undefined : positions.map((R) => system.pairList(R, system.box, { cutoff, skin: 0.05 }));
   const E = system.energyFn();
   const F = system.forcesFn();
   const predict = (params: ForceFieldParams) => ({
-    energies: positions.map((R, k) => E(R, params, system.box, pairs[k]).item()),
-    forces: positions.flatMap((R, k) => Array.from(F(R, params, system.box, pairs[k]).data() as Float64Array)),
+    energies: positions.map((R, k) => E(R, params, system.box, pairs?.[k]).item()),
+    forces: positions.flatMap((R, k) => Array.from(F(R, params, system.box, pairs?.[k]).data() as Float64Array)),
   });
   const before = predict(system.params);
   const start = Object.fromEntries(names.map((n, k) => [n, leafValues(system.params, paths[k])]));
 
   const progress = new Progress({ total: steps, unit: "step", label: "fit", quiet: booleanFlag(p, "quiet") });
-  const result = fit(system, { positions, energies, forces, pairs }, {
+  const result = fit(system, { positions, energies, forces, ...(pairs ? { pairs } : {}) }, {
     mask: paths, method: method === "lm" ? "levenberg-marquardt" : "gradient", steps, energyWeight, forceWeight,
     onStep: (k, loss) => progress.update(k + 1, { loss }),
   });
@@ -116,7 +134,7 @@ export async function fitCommand(argv: string[]): Promise<number> {
   const rms = (a: number[], b: number[]) => Math.sqrt(a.reduce((s, x, i) => s + (x - b[i]) ** 2, 0) / Math.max(1, a.length));
   const refForces = forces.flatMap((t) => Array.from(t.data() as Float64Array));
   const summary = {
-    command: "fit", system: { gro, top, mdp, atoms: system.nAtoms }, reference: { file: refPath, frames: frames.length, units },
+    command: "fit", system: openMM ? { pdb: gro, forceFields: openMM.forceFields, nonbondedMethod: openMM.method, atoms: system.nAtoms } : { gro, top, mdp, atoms: system.nAtoms }, reference: { file: refPath, frames: frames.length, units },
     method, steps, start, fitted, losses: result.losses,
     rmsEnergy: { before: rms(before.energies, energies), after: rms(after.energies, energies), unit: "kJ/mol" },
     rmsForce: { before: rms(before.forces, refForces), after: rms(after.forces, refForces), unit: "kJ/mol/nm" },
@@ -128,7 +146,7 @@ export async function fitCommand(argv: string[]): Promise<number> {
   if (reportPath) {
     writeReport(reportPath, {
       title: "diffmol fit report", subtitle: `diffmol fit ${argv.join(" ")}`,
-      summary: [["system", `${top} (${system.nAtoms} atoms)`], ["reference", `${refPath} (${frames.length} frames)`], ["method", method],
+      summary: [["system", openMM ? systemName : `${top} (${system.nAtoms} atoms)`], ["reference", `${refPath} (${frames.length} frames)`], ["method", method],
         ...names.map((n): [string, string] => [n, `${start[n].map((v) => v.toPrecision(5)).join(" ")} → ${fitted[n].map((v) => v.toPrecision(6)).join(" ")}`]),
         ["RMS energy error (kJ/mol)", `${summary.rmsEnergy.before.toPrecision(4)} → ${summary.rmsEnergy.after.toPrecision(4)}`],
         ["RMS force error (kJ/mol/nm)", `${summary.rmsForce.before.toPrecision(4)} → ${summary.rmsForce.after.toPrecision(4)}`]],

@@ -1,7 +1,7 @@
 // diffmol md: molecular dynamics from a structure file with a pair potential, an EAM file or a
 // trained model; NVE, Langevin or Nosé–Hoover; trajectory (extXYZ), CSV log, JSON summary,
 // checkpoints that --resume continues, and report.html.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { jit, np, random, Tensor } from "../../index.js";
 import { quantity, simulate, trajectory } from "../../md/index.js";
 import type { EnergyArgs } from "../../md/index.js";
@@ -15,6 +15,7 @@ import { buildMdSystem, massColumn, potentialKinds } from "../md-system.js";
 import type { MdSystem, PotentialKind } from "../md-system.js";
 import { ensureParent, openStream, previousText, writeJson } from "../output-files.js";
 import { Progress } from "../progress.js";
+import { openMMChoice, openMMFlags } from "../openmm-flags.js";
 import { readStructure } from "../structure.js";
 import { femtosecond, kB, kBkJPerMol } from "../units.js";
 
@@ -27,10 +28,7 @@ export const mdFlags: FlagSpecs = {
   model: { type: "string", help: "trained model file from diffmol train (model.safetensors); implies --potential model" },
   top: { type: "string", help: "GROMACS topology (.top) for a .gro structure (diffmol/ff; nm, ps, kJ/mol, K)" },
   mdp: { type: "string", help: "GROMACS .mdp with the non-bonded settings (cut-offs, PME, …) for a .gro run" },
-  forcefield: { type: "string", multiple: true, help: "OpenMM force-field XML for a .pdb structure (repeatable, like ForceField('a.xml', 'b.xml'); diffmol/ff; nm, ps, kJ/mol, K)" },
-  "nonbonded-method": { type: "string", help: "OpenMM nonbondedMethod for a .pdb run: NoCutoff, CutoffNonPeriodic, CutoffPeriodic, PME", default: "NoCutoff, or PME with a CRYST1 box" },
-  "nonbonded-cutoff": { type: "string", help: "OpenMM nonbondedCutoff (nm) for a .pdb run", default: "1.0" },
-  "ewald-error-tolerance": { type: "string", help: "OpenMM ewaldErrorTolerance for a .pdb PME run", default: "5e-4" },
+  ...openMMFlags,
   sigma: { type: "string", help: "LJ σ", default: "1" },
   epsilon: { type: "string", help: "LJ ε", default: "1" },
   D0: { type: "string", help: "Morse well depth", default: "1" },
@@ -75,12 +73,11 @@ export async function mdCommand(argv: string[]): Promise<number> {
   if (booleanFlag(p, "help")) { process.stdout.write(mdHelp); return 0; }
   const input = p.positionals[0] ?? stringFlag(p, "structure");
   if (!input) throw new UsageError("diffmol md: give a structure file (diffmol md <structure.xyz> …; see --help)");
-  const isGro = input.toLowerCase().endsWith(".gro"), isPdb = input.toLowerCase().endsWith(".pdb");
+  const isGro = input.toLowerCase().endsWith(".gro");
   const topFile = stringFlag(p, "top");
   if (isGro !== (topFile !== undefined)) throw new UsageError(isGro ? "diffmol md: a .gro structure needs its topology: --top system.top" : "diffmol md: --top goes with a .gro structure");
-  const forceFields = (p.values.forcefield ?? []) as string[];
-  if (isPdb !== (forceFields.length > 0)) throw new UsageError(isPdb ? "diffmol md: a .pdb structure needs an OpenMM force field: --forcefield amber99sb.xml" : "diffmol md: --forcefield goes with a .pdb structure");
-  const gromacs = isGro || isPdb; // diffmol/ff systems, in GROMACS units
+  const openMM = openMMChoice("md", p, input);
+  const gromacs = isGro || openMM !== null; // diffmol/ff systems, in GROMACS units
   const eamFile = stringFlag(p, "eam"), modelFile = stringFlag(p, "model");
   const kind = choiceFlag<PotentialKind>("md", p, "potential", potentialKinds, modelFile ? "model" : eamFile ? "eam" : "lj");
   const params: Record<string, number> = {};
@@ -117,15 +114,9 @@ export async function mdCommand(argv: string[]): Promise<number> {
     const g = buildGromacsSystem(input, topFile!, stringFlag(p, "mdp"));
     structure = g;
     system = g;
-  } else if (isPdb) {
-    const { buildOpenMMSystem, openMMMethods } = await import("../force-field-system.js");
-    const hasBox = /^CRYST1/m.test(existsSync(input) ? readFileSync(input, "utf8") : "");
-    const method = choiceFlag("md", p, "nonbonded-method", openMMMethods, hasBox ? "PME" : "NoCutoff");
-    const g = buildOpenMMSystem(input, forceFields, {
-      method,
-      ...(p.values["nonbonded-cutoff"] !== undefined ? { cutoff: numberFlag("md", p, "nonbonded-cutoff", 1.0, { positive: true }) } : {}),
-      ...(p.values["ewald-error-tolerance"] !== undefined ? { ewaldErrorTolerance: numberFlag("md", p, "ewald-error-tolerance", 5e-4, { positive: true }) } : {}),
-    });
+  } else if (openMM) {
+    const { buildOpenMMSystem } = await import("../force-field-system.js");
+    const g = buildOpenMMSystem(input, openMM);
     structure = g;
     system = g;
   } else {
