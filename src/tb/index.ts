@@ -33,4 +33,4 @@ export { sshChain, sshCell } from "./models/ssh.js";
 export type { SshOptions } from "./models/ssh.js";
 export { BondIntegralNet, learnedModel, hoppingDataset, trainHamiltonian } from "./learned.js";
 export type { BondIntegralNetOptions, BlockAssembler, HoppingData, TrainOptions } from "./learned.js";
-export { e3PBlock, e3PzAssembler } from "./e3-blocks.js";
+export { e3Block, e3Assembler, e3Coefficients, e3Degrees, e3PBlock, e3PzAssembler, TB_FROM_E3 } from "./e3-blocks.js";
