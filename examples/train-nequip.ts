@@ -21,29 +21,13 @@
 // examples/train-schnet.ts; batches of 4 frames are collated once (5 Å cutoff), so each batch's
 // jitted train step (energy + force loss: a gradient of a gradient, then Adam) compiles once.
 // Units: Å, eV.
-import { existsSync } from "node:fs";
-import { resolve, dirname } from "node:path";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { random } from "../src/index.js";
 import * as optim from "../src/optim/index.js";
-import { readExtxyzFile } from "../src/io/index.js";
-import { collate } from "../src/io/graph-batch.js";
-import type { AtomsFrame, GraphBatch } from "../src/io/graph-batch.js";
+import { emtCopperSplit } from "./emt-split.js";
 import { SchNet, train, evaluate, fitNormalization, Potential } from "../src/models/index.js";
 import { NequIP } from "../src/models/nequip.js";
-
-const here = dirname(fileURLToPath(import.meta.url));
-const root = [process.cwd(), resolve(here, ".."), resolve(here, "../..")].find((d) => existsSync(resolve(d, "test/fixtures/emt"))) ?? process.cwd();
-
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function main(argv = process.argv.slice(2)): void {
   const epochs = Number(argv.find((a) => !a.startsWith("--")) ?? 12);
@@ -59,23 +43,7 @@ export function main(argv = process.argv.slice(2)): void {
   const nequipEnergyWeight = Number(argv.find((a) => a.startsWith("--nequip-energy-weight="))?.slice(23) ?? 10);
   if (!(nequipEnergyWeight >= 0)) throw new Error(`train-nequip: --nequip-energy-weight must be a number ≥ 0, got ${argv.find((a) => a.startsWith("--nequip-energy-weight="))}`);
   const cutoff = 5.0;
-  const raw = readExtxyzFile(resolve(root, "test/fixtures/emt/cu-emt.extxyz"));
-  const frames: AtomsFrame[] = raw.map((f) => ({
-    positions: f.positions, species: f.species, cell: f.cell, pbc: f.pbc,
-    energy: Number(f.info.energy), forces: f.properties.forces as AtomsFrame["forces"],
-  }));
-  const rand = mulberry(0);
-  const order = frames.map((_, i) => i);
-  for (let i = order.length - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [order[i], order[j]] = [order[j], order[i]]; }
-  const nTest = Math.round(0.1 * frames.length), nVal = Math.round(0.1 * frames.length);
-  const pick = (idx: number[]) => idx.map((i) => frames[i]);
-  const testF = pick(order.slice(0, nTest)), valF = pick(order.slice(nTest, nTest + nVal)), trainF = pick(order.slice(nTest + nVal));
-  const batches = (fs: AtomsFrame[]): GraphBatch[] => {
-    const out: GraphBatch[] = [];
-    for (let i = 0; i < fs.length; i += 4) out.push(collate(fs.slice(i, i + 4), { cutoff }));
-    return out;
-  };
-  const trainB = batches(trainF), valB = batches(valF), testB = batches(testF);
+  const { frames, train: trainF, val: valF, test: testF, trainBatches: trainB, valBatches: valB, testBatches: testB } = emtCopperSplit({ cutoff });
   const edges = trainB.reduce((s, b) => s + b.senders.size, 0) / trainB.length;
   const atoms = trainB.reduce((s, b) => s + b.positions.shape[0], 0) / trainB.length;
   console.log(`${frames.length} frames: ${trainF.length} train / ${valF.length} val / ${testF.length} test; ${trainB.length} train batches of ≈ ${Math.round(atoms)} atoms, ${Math.round(edges)} edges`);

@@ -9,20 +9,14 @@
 // step (energy + force loss, a gradient of a gradient, and Adam) is compiled once in the first
 // epoch and reused. Units: Å, eV. Prints one line per epoch, then the test MAEs and wall time.
 import { existsSync } from "node:fs";
-import { resolve, dirname } from "node:path";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { random } from "../src/index.js";
 import * as optim from "../src/optim/index.js";
-import { readExtxyzFile } from "../src/io/index.js";
-import { collate } from "../src/io/graph-batch.js";
-import type { AtomsFrame, GraphBatch } from "../src/io/graph-batch.js";
+import { emtCopperSplit } from "./emt-split.js";
 import { saveCheckpoint, loadCheckpoint } from "../src/io/checkpoint.js";
 import { SchNet, train, evaluate, fitNormalization } from "../src/models/index.js";
 import type { Checkpointer } from "../src/models/index.js";
-
-const here = dirname(fileURLToPath(import.meta.url));
-// Run from the repository root (npm run), or from dist/examples.
-const root = [process.cwd(), resolve(here, ".."), resolve(here, "../..")].find((d) => existsSync(resolve(d, "test/fixtures/emt"))) ?? process.cwd();
 
 /** A Checkpointer over diffmol/io's safetensors files (written atomically). */
 const files: Checkpointer = {
@@ -34,39 +28,12 @@ const files: Checkpointer = {
   },
 };
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function main(argv = process.argv.slice(2)): void {
   const epochs = Number(argv[0] ?? 60);
   const checkpointPath = argv[1];
   const cutoff = 5.0;
   const t0 = performance.now();
-  const raw = readExtxyzFile(resolve(root, "test/fixtures/emt/cu-emt.extxyz"));
-  const frames: AtomsFrame[] = raw.map((f) => ({
-    positions: f.positions, species: f.species, cell: f.cell, pbc: f.pbc,
-    energy: Number(f.info.energy), forces: f.properties.forces as AtomsFrame["forces"],
-  }));
-  const rand = mulberry(0);
-  const order = frames.map((_, i) => i);
-  for (let i = order.length - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [order[i], order[j]] = [order[j], order[i]]; }
-  const nTest = Math.round(0.1 * frames.length), nVal = Math.round(0.1 * frames.length);
-  const pick = (idx: number[]) => idx.map((i) => frames[i]);
-  const test = pick(order.slice(0, nTest)), val = pick(order.slice(nTest, nTest + nVal)), trainFrames = pick(order.slice(nTest + nVal));
-  const batchSize = 4;
-  const batches = (fs: AtomsFrame[]): GraphBatch[] => {
-    const out: GraphBatch[] = [];
-    for (let i = 0; i < fs.length; i += batchSize) out.push(collate(fs.slice(i, i + batchSize), { cutoff }));
-    return out;
-  };
-  const trainB = batches(trainFrames), valB = batches(val), testB = batches(test);
+  const { frames, train: trainFrames, val, test, trainBatches: trainB, valBatches: valB, testBatches: testB } = emtCopperSplit({ cutoff });
   console.log(`${frames.length} frames: ${trainFrames.length} train / ${val.length} val / ${test.length} test; ` +
     `${trainB.length} train batches; edges per batch ≈ ${Math.round(trainB.reduce((s, b) => s + b.senders.size, 0) / trainB.length)}`);
 
