@@ -5,9 +5,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { np, grad, jvp, vjp, vmap, jit, hessian, Tensor } from "../../src/index.js";
+import { np, grad, vjp, vmap, jit, hessian, Tensor } from "../../src/index.js";
 import { randn, crandn } from "../helpers/lcg-tensors.js";
-import { assertClose, pair, centralDifference, fromRef, type Arr } from "../helpers/complex-compare.js";
+import { assertClose, pair, centralDifference, checkDerivatives, fromRef, type Arr } from "../helpers/complex-compare.js";
 
 // ---- helpers ---------------------------------------------------------------------------------
 
@@ -44,19 +44,6 @@ const refs = JSON.parse(readFileSync("test/fixtures/core/fft-linalg-refs.json", 
   grad: Record<string, { x: Arr; weights: Arr; grad: Arr }>;
 };
 
-/** jvp along dx equals central differences; ⟨vjp(ct), dx⟩ equals ⟨ct, fd⟩. */
-function checkDerivatives(name: string, f: (x: Tensor) => Tensor, x: Tensor, dx: Tensor, tol = 1e-7): void {
-  const fd = centralDifference(f, x, dx);
-  const [, tangent] = jvp(f, [x], [dx]);
-  assertClose(tangent, fd, tol, `${name}: jvp vs finite differences`);
-  const [y, vjpFn] = vjp(f, x);
-  const ct = y.dtype === "complex128" ? crandn(y.shape, 991) : randn(y.shape, 991);
-  const xCt = vjpFn(ct)[0] as Tensor;
-  assert.equal(xCt.dtype, x.dtype, `${name}: cotangent dtype`);
-  const lhs = pair(xCt, dx), rhs = pair(ct, fd);
-  const err = Math.abs(lhs - rhs) / Math.max(1e-12, Math.abs(lhs), Math.abs(rhs));
-  assert.ok(err < tol, `${name}: ⟨vjp(ct), dx⟩ = ${lhs} vs ⟨ct, fd⟩ = ${rhs} (relative error ${err.toExponential(2)})`);
-}
 
 type Fn = (x: Tensor, opts?: Record<string, unknown>) => Tensor;
 const fftOps = np.fft as unknown as Record<string, Fn>;

@@ -2,7 +2,8 @@
 // real and imaginary parts alike, the real pairing ⟨a, b⟩ = Re Σ a·b used by vjp checks, a central
 // difference that works for complex inputs, and the fixture format of the NumPy/SciPy references.
 import assert from "node:assert/strict";
-import { np, Tensor } from "../../src/index.js";
+import { np, jvp, vjp, Tensor } from "../../src/index.js";
+import { randn, crandn } from "./lcg-tensors.js";
 
 /** max |x| over the stored numbers (real and imaginary parts). */
 export function maxAbs(x: Tensor): number {
@@ -41,4 +42,22 @@ export interface Arr { shape: number[]; re: number[]; im?: number[] }
 export function fromRef(a: Arr): Tensor {
   const re = np.reshape(np.array(a.re), a.shape);
   return a.im ? np.complex(re, np.reshape(np.array(a.im), a.shape)) : re;
+}
+
+/**
+ * jvp of f at x along dx equals central differences, and vjp agrees with them through the pairing:
+ * ⟨vjp(ct), dx⟩ = ⟨ct, fd⟩ for a fixed random cotangent (complex when f's output is); with
+ * `cotangentDtype` (default) also that the cotangent of x keeps x's dtype.
+ */
+export function checkDerivatives(name: string, f: (x: Tensor) => Tensor, x: Tensor, dx: Tensor, tol = 1e-7, cotangentDtype = true): void {
+  const fd = centralDifference(f, x, dx);
+  const [, tangent] = jvp(f, [x], [dx]);
+  assertClose(tangent, fd, tol, `${name}: jvp vs finite differences`);
+  const [y, vjpFn] = vjp(f, x);
+  const ct = y.dtype === "complex128" ? crandn(y.shape, 991) : randn(y.shape, 991);
+  const xCt = vjpFn(ct)[0] as Tensor;
+  if (cotangentDtype) assert.equal(xCt.dtype, x.dtype, `${name}: cotangent dtype`);
+  const lhs = pair(xCt, dx), rhs = pair(ct, fd);
+  const err = Math.abs(lhs - rhs) / Math.max(1e-12, Math.abs(lhs), Math.abs(rhs));
+  assert.ok(err < tol, `${name}: ⟨vjp(ct), dx⟩ = ${lhs} vs ⟨ct, fd⟩ = ${rhs} (relative error ${err.toExponential(2)})`);
 }
