@@ -48,7 +48,8 @@ function height(cell: number[][], a: number): number {
 }
 
 /** A seeded uniform generator (mulberry32). */
-export { rng } from "../helpers/random.js";
+import { rng } from "../helpers/random.js";
+export { rng };
 
 /** A random proper rotation (Rodrigues' formula about a random axis), rows/cols as 3×3 numbers. */
 export function randomRotation(rand: () => number): number[][] {
@@ -122,4 +123,18 @@ export function maxAbsDiff(a: Tensor | number[], b: Tensor | number[]): number {
   const y = b instanceof Tensor ? Array.from(b.data()) : b;
   if (x.length !== y.length) throw new Error(`length ${x.length} vs ${y.length}`);
   return x.reduce((m, v, i) => Math.max(m, Math.abs(v - y[i])), 0);
+}
+
+/** max |a − b| over max |b| (b the reference). */
+export function relErr(a: Tensor, b: Tensor): number {
+  const scale = Math.max(1e-12, ...Array.from(b.data()).map(Math.abs));
+  return maxAbsDiff(a, b) / scale;
+}
+
+/** The two small free-space molecules (H/C/O and C/O) the potential tests batch together. */
+export function twoMolecules(): { molA: Frame; molB: Frame } {
+  const rand = rng(7);
+  const molA = randomCluster(rand, 6, 3.5, [1, 6, 8]);
+  const molB = randomCluster(rand, 4, 3.0, [6, 8]);
+  return { molA, molB };
 }

@@ -10,18 +10,12 @@ import { energyAndForces, fitNormalization, train } from "../../src/models/index
 import type { GraphBatch } from "../../src/models/index.js";
 import { NequIP } from "../../src/models/nequip.js";
 import { randomRotation as haar, sphericalHarmonics, chebyshev, bernstein } from "../../src/e3/index.js";
-import { collateFrames, rng, randomCluster, fccCell, supercellX, maxAbsDiff, morseLabel, Frame } from "./graphs.js";
+import { collateFrames, rng, randomCluster, fccCell, supercellX, maxAbsDiff, morseLabel, relErr, twoMolecules, Frame } from "./graphs.js";
 
 const CUTOFF = 4.0;
 const model = new NequIP(random.key(3), { nInteractions: 2, nFeatures: 6, maxDegree: 2, nRbf: 6, radialHidden: 8, cutoff: CUTOFF, maxZ: 30, avgNeighbors: 4 });
-const rand = rng(7);
-const molA = randomCluster(rand, 6, 3.5, [1, 6, 8]);
-const molB = randomCluster(rand, 4, 3.0, [6, 8]);
+const { molA, molB } = twoMolecules();
 
-function relErr(a: Tensor, b: Tensor): number {
-  const scale = Math.max(1e-12, ...Array.from(b.data()).map(Math.abs));
-  return maxAbsDiff(a, b) / scale;
-}
 
 test("NequIP: shapes, and energies invariant / forces equivariant under rotations and reflections (1e-10)", () => {
   const base = collateFrames([molA, molB], CUTOFF);

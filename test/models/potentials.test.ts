@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { np, grad, random, Tensor } from "../../src/index.js";
 import { SchNet, PaiNN, energyAndForces, safeNorm, Potential } from "../../src/models/index.js";
 import type { GraphBatch } from "../../src/models/index.js";
-import { collateFrames, bruteForceEdges, rng, randomRotation, rotateRows, randomCluster, fccCell, supercellX, maxAbsDiff, Frame } from "./graphs.js";
+import { collateFrames, bruteForceEdges, rng, randomRotation, rotateRows, fccCell, supercellX, maxAbsDiff, relErr, twoMolecules, Frame } from "./graphs.js";
 
 const CUTOFF = 4.0;
 const models: [string, () => Potential][] = [
@@ -13,14 +13,8 @@ const models: [string, () => Potential][] = [
   ["PaiNN", () => new PaiNN(random.key(2), { nInteractions: 2, nFeatures: 12, nRbf: 8, cutoff: CUTOFF, maxZ: 30 })],
 ];
 
-const rand = rng(7);
-const molA = randomCluster(rand, 6, 3.5, [1, 6, 8]);
-const molB = randomCluster(rand, 4, 3.0, [6, 8]);
+const { molA, molB } = twoMolecules();
 
-function relErr(a: Tensor, b: Tensor): number {
-  const scale = Math.max(1e-12, ...Array.from(b.data()).map(Math.abs));
-  return maxAbsDiff(a, b) / scale;
-}
 
 for (const [name, make] of models) {
   const model = make();
