@@ -247,7 +247,7 @@ export function planProgram(cj: ClosedJaxpr, forcedBreaks: ReadonlySet<number>):
         const vals = ins.map((r, i) => operand(r, e.inputs[i], dax));
         const expr = lw.expr(e.inputs[e.inputs.length - 1].aval.dtype, e.params);
         const dep = union(...vals.map((v) => v.dep));
-        const def: KValue["def"] = e.prim.name === "select" ? { kind: "op", expr, inputs: vals, select: true } : { kind: "op", expr, inputs: vals };
+        const def: KValue["def"] = lw.select ? { kind: "op", expr, inputs: vals, select: true } : { kind: "op", expr, inputs: vals };
         setInternal(b.value(out.aval.dtype, [...out.aval.shape], dax, dep, def, k));
         return true;
       }

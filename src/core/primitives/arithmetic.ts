@@ -292,6 +292,7 @@ export const isFinite = defineElementwise({
 /** select(cond, x, y): the one ternary elementwise op (np.where). x and y share a dtype. */
 export const select = defineElementwise({
   name: "select",
+  select: true,
   dtypeRule: (name, [c, x, y]) => {
     if (c !== "bool") throw new TypeError(`where: condition must have dtype bool, got ${c}`);
     if (x !== y) throw new TypeError(`where: branch dtypes ${x} and ${y} differ (internal promotion missed them)`);

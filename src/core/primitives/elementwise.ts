@@ -21,6 +21,8 @@ export interface ElementwiseSpec {
   jvp?: SinglePrimitiveSpec<object>["jvp"];
   transpose?: SinglePrimitiveSpec<object>["transpose"];
   nonDifferentiable?: boolean;
+  /** The op is select(cond, onTrue, onFalse): its lowering says so, and jit may evaluate only the chosen side. */
+  select?: true;
   /** Replaces the default "all operands share one dtype" check (select, whose condition is bool). */
   dtypeRule?: (name: string, dtypes: DType[]) => DType;
   /**
@@ -95,7 +97,7 @@ export function defineElementwise(spec: ElementwiseSpec): Primitive<object> {
       return runElementwise(spec.name, exprFor(d), args, out);
     },
     complex: complexBody ? "native" : spec.complex === "parts" ? "parts" : undefined,
-    lower: { kind: "elementwise", expr: (d) => exprFor(d) },
+    lower: { kind: "elementwise", expr: (d) => exprFor(d), ...(spec.select ? { select: true as const } : {}) },
     jvp: spec.jvp,
     transpose: spec.transpose,
     batch: (args, dims, params) => elementwiseBatch(prim)(args, dims, params),
