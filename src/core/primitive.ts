@@ -11,8 +11,11 @@ import type { ExprTemplate } from "./kernels/elementwise.js";
  * opaque calls to their impl between fused kernels.
  */
 export type LowerRule<P> =
-  /** `select`: the op is select(cond, onTrue, onFalse), so generated code may skip the unselected side. */
-  | { kind: "elementwise"; expr: (inDType: DType, params: P) => ExprTemplate; select?: true }
+  /**
+   * `select`: the op is select(cond, onTrue, onFalse), so generated code may skip the unselected side.
+   * `sum`: the op is binary addition, so accumulations it combines may be merged or reordered.
+   */
+  | { kind: "elementwise"; expr: (inDType: DType, params: P) => ExprTemplate; select?: true; sum?: true }
   | { kind: "reduce"; op: "sum" | "max" | "min" | "prod"; axes: (params: P) => number[] }
   | { kind: "gather"; axis: (params: P) => number }
   | { kind: "scatterAdd"; axis: (params: P) => number }

@@ -222,7 +222,7 @@ export function planProgram(cj: ClosedJaxpr, forcedBreaks: ReadonlySet<number>):
     const lw = e.prim.lower!;
     const [out] = e.outs;
     const ins = e.inputs.map(refOf);
-    if (lw.kind === "elementwise" && e.prim.name === "add" && ins.length === 2 && ins.every((r) => r.kind === "sealed")) {
+    if (lw.kind === "elementwise" && lw.sum && ins.length === 2 && ins.every((r) => r.kind === "sealed")) {
       return mergeSealedSums(b, k);
     }
     if (ins.some((r) => r.kind === "sealed" && !(lw.kind === "scatterAdd" && r === ins[0]))) return false;

@@ -31,7 +31,7 @@ export function chainScatterAdds(cj: ClosedJaxpr): ClosedJaxpr {
     const p = producer.get(a);
     return p && p.prim.lower?.kind === "scatterAdd" && isZero(p.inputs[0]) ? p : null;
   };
-  const isSum = (e: JaxprEqn) => e.prim.name === "add" && e.inputs[0].aval.equals(e.inputs[1].aval) && e.inputs[0].aval.equals(e.outs[0].aval);
+  const isSum = (e: JaxprEqn) => e.prim.lower?.kind === "elementwise" && e.prim.lower.sum === true && e.inputs[0].aval.equals(e.inputs[1].aval) && e.inputs[0].aval.equals(e.outs[0].aval);
   /** An add inside a sum tree: its result is read once, by another add of the same tree. */
   const innerAdd = (a: Atom): JaxprEqn | null => {
     if (!(a instanceof Var) || uses.get(a) !== 1) return null;

@@ -28,6 +28,7 @@ export function addTangents(a: Tensor | null, b: Tensor | null): Tensor | null {
 
 export const add = defineElementwise({
   name: "add",
+  sum: true,
   accepts: NUMERIC,
   expr: () => (a, b) => `${a} + ${b}`,
   complex: () => "re = x0r + x1r; im = x0i + x1i;",

@@ -23,6 +23,8 @@ export interface ElementwiseSpec {
   nonDifferentiable?: boolean;
   /** The op is select(cond, onTrue, onFalse): its lowering says so, and jit may evaluate only the chosen side. */
   select?: true;
+  /** The op is binary addition: its lowering says so, and jit may merge or reorder the sums it builds. */
+  sum?: true;
   /** Replaces the default "all operands share one dtype" check (select, whose condition is bool). */
   dtypeRule?: (name: string, dtypes: DType[]) => DType;
   /**
@@ -97,7 +99,7 @@ export function defineElementwise(spec: ElementwiseSpec): Primitive<object> {
       return runElementwise(spec.name, exprFor(d), args, out);
     },
     complex: complexBody ? "native" : spec.complex === "parts" ? "parts" : undefined,
-    lower: { kind: "elementwise", expr: (d) => exprFor(d), ...(spec.select ? { select: true as const } : {}) },
+    lower: { kind: "elementwise", expr: (d) => exprFor(d), ...(spec.select ? { select: true as const } : {}), ...(spec.sum ? { sum: true as const } : {}) },
     jvp: spec.jvp,
     transpose: spec.transpose,
     batch: (args, dims, params) => elementwiseBatch(prim)(args, dims, params),
